@@ -1,0 +1,40 @@
+"""Valid and invalid projects kept as data: tests/cases/NAME/ is a project, expected.txt its diagnostics.
+
+expected.txt holds the text format, one diagnostic per line (paths relative to the case). After a
+deliberate change of messages, regenerate with ZCD_REGEN=1 and review the diff like code.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from conftest import CASES
+from zcd_schema.render.diagnostics import render_text
+from zcd_schema.validate import validate_project
+
+CASE_NAMES = sorted(p.name for p in CASES.iterdir() if p.is_dir())
+
+
+@pytest.mark.parametrize("name", CASE_NAMES)
+def test_case(name: str) -> None:
+    folder = CASES / name
+    result = validate_project(folder)
+    actual = render_text(result, lambda file: file)
+    expected_file = folder / "expected.txt"
+    if os.environ.get("ZCD_REGEN") == "1":
+        expected_file.write_text(actual, encoding="utf-8")
+    assert actual == expected_file.read_text(encoding="utf-8")
+
+
+def test_every_error_code_is_exercised_by_some_case() -> None:
+    """Each code a case can show appears in at least one expected.txt (the rest have unit tests)."""
+    from zcd_schema.diagnostics import CODES
+
+    seen = "".join((CASES / n / "expected.txt").read_text("utf-8") for n in CASE_NAMES)
+    # Codes that need a generated input (huge files, 51 types, unreadable files) are tested in test_rules.py.
+    generated = {"ZCD004", "ZCD012", "ZCD013", "ZCD014", "ZCD312", "ZCD501", "ZCD502", "ZCD503", "ZCD504",
+                 "ZCD506", "ZCD507", "ZCD011"}
+    missing = [c for c in CODES if c not in generated and f"[{c}]" not in seen]
+    assert missing == []

@@ -1,0 +1,3 @@
+from zcd_schema.cli import main
+
+main()

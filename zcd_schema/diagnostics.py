@@ -1,0 +1,107 @@
+"""Diagnostics and the table of their stable codes.
+
+A code never changes meaning once released; the README's code table is tested against ``CODES``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    severity: str
+    summary: str
+
+
+def _table(*rows: tuple[str, str, str]) -> dict[str, Code]:
+    return {code: Code(code, severity, summary) for code, severity, summary in rows}
+
+
+CODES: dict[str, Code] = _table(
+    # 0xx: files and YAML
+    ("ZCD001", ERROR, "YAML syntax error"),
+    ("ZCD002", ERROR, "duplicate key in a mapping"),
+    ("ZCD003", ERROR, "file is not UTF-8 text"),
+    ("ZCD004", ERROR, "file larger than 8 MiB"),
+    ("ZCD005", ERROR, "aliases expand too far, or an alias refers to itself"),
+    ("ZCD006", ERROR, "top level of a file is not a mapping"),
+    ("ZCD007", ERROR, "key that is not plain text (a list, a mapping or an alias)"),
+    ("ZCD008", WARNING, "YAML 1.1 reads this word as a boolean (yes, no, on, off)"),
+    ("ZCD009", WARNING, "YAML 1.1 reads this as a number (leading-zero octal, 1:20 sexagesimal)"),
+    ("ZCD010", WARNING, "no schema documents found in the project"),
+    ("ZCD011", ERROR, "unsupported YAML tag"),
+    ("ZCD012", ERROR, "nesting deeper than 256 levels"),
+    ("ZCD013", ERROR, "more than one YAML document in a file"),
+    ("ZCD014", ERROR, "file cannot be read"),
+    # 1xx: structure of the formats (schemas/*.schema.json)
+    ("ZCD101", ERROR, "unknown section or field"),
+    ("ZCD102", ERROR, "value of the wrong type"),
+    ("ZCD103", ERROR, "required field missing"),
+    ("ZCD104", ERROR, "value not allowed here"),
+    # 2xx: keys and names
+    ("ZCD201", ERROR, "object or relationship type key: 2-32 letters, digits, '_' or '-', no leading '_'"),
+    ("ZCD202", ERROR, "profile or event source/type name too long or with a forbidden character"),
+    ("ZCD203", ERROR, "reserved name"),
+    ("ZCD204", ERROR, "declared in more than one place"),
+    ("ZCD205", ERROR, "identifier type name too long, empty, repeated or with a forbidden character"),
+    # 3xx: Zendesk's schema rules and JSON Schema validity
+    ("ZCD301", ERROR, "property name Zendesk refuses (empty, leading '_', '*', control characters)"),
+    ("ZCD302", ERROR, "empty object type schema"),
+    ("ZCD303", ERROR, "schema without 'properties'"),
+    ("ZCD304", ERROR, "empty 'properties'"),
+    ("ZCD305", ERROR, "'additionalProperties' other than false"),
+    ("ZCD306", ERROR, "property without 'type'"),
+    ("ZCD307", ERROR, "'$schema' in an object type schema"),
+    ("ZCD308", ERROR, "'patternProperties' in an object type schema"),
+    ("ZCD309", ERROR, "'required' names a property that is not declared"),
+    ("ZCD310", ERROR, "not a valid draft-04 JSON Schema"),
+    ("ZCD311", ERROR, "'pattern' is not a valid regular expression"),
+    ("ZCD312", ERROR, "schema larger than 32 KB"),
+    ("ZCD313", WARNING, "keyword Zendesk is not known to support"),
+    ("ZCD314", WARNING, "profile attribute that is not a string"),
+    # 4xx: references
+    ("ZCD401", ERROR, "relationship source or target names no declared object type"),
+    ("ZCD402", ERROR, "relationship target list must hold exactly one type"),
+    ("ZCD403", ERROR, "unknown Zendesk type (zen:user, zen:ticket, zen:organization)"),
+    # 5xx: hard limits of an account
+    ("ZCD501", ERROR, "more object types than an account allows"),
+    ("ZCD502", ERROR, "more relationship types than an account allows"),
+    ("ZCD503", ERROR, "more profile sources than an account allows"),
+    ("ZCD504", ERROR, "more profile types than an account allows"),
+    ("ZCD505", ERROR, "more identifier types in a profile type than allowed"),
+    ("ZCD506", ERROR, "more event sources than an account allows"),
+    ("ZCD507", ERROR, "more event types than an account allows"),
+    # 6xx: settings (zcd.yaml) and security
+    ("ZCD601", ERROR, "credential written into a YAML file"),
+    ("ZCD602", ERROR, "environment variable name expected"),
+    ("ZCD603", ERROR, "account needs exactly one of 'subdomain' or 'url'"),
+    ("ZCD604", ERROR, "account URL must be https (http only to a loopback address)"),
+    ("ZCD605", ERROR, "default_account names no account"),
+)
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    code: str
+    severity: str
+    file: str  # relative to the project root, with '/' separators
+    line: int  # from 1
+    column: int  # from 1
+    pointer: str  # JSON pointer into the file's document
+    message: str
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.file, self.line, self.column, self.code, self.pointer)
+
+    def promoted(self) -> Diagnostic:
+        """The same diagnostic as an error (``--strict``)."""
+        return replace(self, severity=ERROR) if self.severity != ERROR else self
+
+
+def count(diagnostics: list[Diagnostic], severity: str) -> int:
+    return sum(1 for d in diagnostics if d.severity == severity)

@@ -1,0 +1,53 @@
+"""Zendesk's hard limits as data, each with its source (see ../shared/docs/zendesk-api.md).
+
+The README's limits table is generated from ``LIMITS`` (``python -m zcd_schema.project.limits``)
+and a test keeps the two equal; another test checks that the bounds written into
+``schemas/*.schema.json`` for editors are these same numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+_LEGACY = "Legacy Custom Objects API: limits endpoint and storage limits (docs: custom-objects limits)"
+_SCHEMA = "Legacy Custom Objects API: object types (docs: api-reference/custom-data/custom-objects-api)"
+_PROFILES = "Profiles API hard limits (seeds; docs: custom-data/profiles)"
+_EVENTS = "Events API hard limits (seeds; docs: custom-data/events)"
+
+
+@dataclass(frozen=True)
+class Limit:
+    name: str
+    code: str
+    what: str
+    limit: int
+    source: str
+
+
+LIMITS: tuple[Limit, ...] = (
+    Limit("object_types", "ZCD501", "object types per account", 50, _LEGACY),
+    Limit("relationship_types", "ZCD502", "relationship types per account", 50, _LEGACY),
+    Limit("type_key_min", "ZCD201", "characters in an object or relationship type key, at least", 2, _SCHEMA),
+    Limit("type_key_max", "ZCD201", "characters in an object or relationship type key, at most", 32, _SCHEMA),
+    Limit("schema_bytes", "ZCD312", "bytes of an object type schema as compact JSON (32 KB; read as KiB: UNCONFIRMED)", 32768, _SCHEMA),
+    Limit("profile_sources", "ZCD503", "profile sources per account", 50, _PROFILES),
+    Limit("profile_types", "ZCD504", "profile types per account, all sources together", 2500, _PROFILES),
+    Limit("identifier_types", "ZCD505", "identifier types per profile type", 20, _PROFILES),
+    Limit("profile_name", "ZCD202", "characters in a profile source or type name", 40, _PROFILES),
+    Limit("identifier_name", "ZCD205", "characters in an identifier type name", 60, _PROFILES),
+    Limit("event_sources", "ZCD506", "event sources per account", 50, _EVENTS),
+    Limit("event_types", "ZCD507", "event types per account, all sources together", 2500, _EVENTS),
+    Limit("event_name", "ZCD202", "characters in an event source or type name", 40, _EVENTS),
+)
+
+LIMIT: dict[str, int] = {row.name: row.limit for row in LIMITS}
+
+
+def markdown_table() -> str:
+    lines = ["| limit | value | code | source |", "|---|---:|---|---|"]
+    lines += [f"| {r.what} | {r.limit:,} | {r.code} | {r.source} |" for r in LIMITS]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(markdown_table())

@@ -1,0 +1,107 @@
+"""The desired state: what a project's YAML declares, as frozen records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ZEN_TYPES = ("zen:user", "zen:ticket", "zen:organization")
+LOCAL_ACCOUNT = "local"
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a declaration is written: a file relative to the project root and a JSON pointer."""
+
+    file: str
+    pointer: str
+
+
+@dataclass(frozen=True)
+class ObjectType:
+    key: str
+    schema: dict[str, Any]
+    origin: Origin
+    prevent_destroy: bool = False
+
+
+@dataclass(frozen=True)
+class RelationshipType:
+    key: str
+    source: str
+    target: str
+    one_to_many: bool
+    origin: Origin
+    prevent_destroy: bool = False
+
+    @property
+    def target_value(self) -> str | list[str]:
+        """The target as Zendesk writes it: a string, or a one-element list for one-to-many."""
+        return [self.target] if self.one_to_many else self.target
+
+
+@dataclass(frozen=True)
+class ProfileType:
+    name: str
+    identifier_types: tuple[str, ...]
+    origin: Origin
+    attributes: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class EventType:
+    name: str
+    origin: Origin
+    description: str | None = None
+    properties: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class ProfileSource:
+    name: str
+    types: dict[str, ProfileType]
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class EventSource:
+    name: str
+    types: dict[str, EventType]
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class Account:
+    name: str
+    subdomain: str | None = None
+    url: str | None = None
+    email_env: str = "ZENDESK_EMAIL"
+    token_env: str = "ZENDESK_API_TOKEN"
+    oauth_token_env: str = "ZENDESK_OAUTH_TOKEN"
+    requests_per_minute: int | None = None
+
+    @property
+    def base_url(self) -> str | None:
+        if self.url:
+            return self.url.rstrip("/")
+        return f"https://{self.subdomain}.zendesk.com" if self.subdomain else None
+
+
+@dataclass(frozen=True)
+class Settings:
+    default_account: str = LOCAL_ACCOUNT
+    prune: bool = False
+    exclude: tuple[str, ...] = ()
+    accounts: dict[str, Account] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+    settings: Settings
+    files: tuple[str, ...]  # schema documents, relative to root, in the order they were read
+    object_types: dict[str, ObjectType] = field(default_factory=dict)
+    relationship_types: dict[str, RelationshipType] = field(default_factory=dict)
+    profile_sources: dict[str, ProfileSource] = field(default_factory=dict)
+    event_sources: dict[str, EventSource] = field(default_factory=dict)

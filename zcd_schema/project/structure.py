@@ -1,0 +1,122 @@
+"""Structure: each file against the JSON Schemas of ``schemas/`` (the same files editors use).
+
+The shipped schemas describe the inner JSON Schemas (an object type's ``schema``, profile
+``attributes``, event ``properties``) in detail for editors' completion; here those definitions are
+replaced by a plain ``object`` because ``schema_rules`` checks them with Zendesk's own rules and
+wording. Bounds that are hard limits (name lengths, list sizes, reserved names) are reported by
+``rules`` from the limits table, so the same keywords are not reported twice here.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from zcd_schema.project.report import Reporter
+from zcd_schema.project.yamlio import escape
+
+OPAQUE_DEFS = ("objectSchema", "payloadSchema")
+OWNED_BY_RULES = {"propertyNames", "maxItems", "minItems", "maxLength", "minLength", "uniqueItems", "not"}
+CREDENTIAL_KEYS = {"token", "api_token", "oauth_token", "access_token", "password", "secret", "email", "api_key"}
+_JSON_TYPES = {
+    "object": "a mapping", "array": "a list", "string": "text", "boolean": "true or false",
+    "integer": "a whole number", "number": "a number", "null": "nothing (null)",
+}
+
+
+def load_schema(name: str) -> dict[str, Any]:
+    """A shipped JSON Schema: ``document`` or ``config``."""
+    text = resources.files("zcd_schema").joinpath(f"schemas/{name}.schema.json").read_text("utf-8")
+    return json.loads(text)
+
+
+@cache
+def _validator(name: str) -> Any:
+    from jsonschema import Draft202012Validator
+
+    schema = load_schema(name)
+    for opaque in OPAQUE_DEFS:
+        if opaque in schema.get("$defs", {}):
+            schema["$defs"][opaque] = {"type": "object"}
+    return Draft202012Validator(schema)
+
+
+def describe(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    return "a mapping"
+
+
+def _expected(types: Any) -> str:
+    names = [types] if isinstance(types, str) else list(types)
+    return " or ".join(_JSON_TYPES.get(t, t) for t in names)
+
+
+def _pointer(path: Any) -> str:
+    return "".join("/" + escape(str(p)) for p in path)
+
+
+def check_structure(value: Any, schema_name: str, file: str, report: Reporter) -> None:
+    for error in _validator(schema_name).iter_errors(value):
+        _report(error, file, report)
+
+
+def _report(error: Any, file: str, report: Reporter) -> None:
+    kind = error.validator
+    if kind in OWNED_BY_RULES or any(step in OWNED_BY_RULES for step in error.absolute_schema_path):
+        return
+    pointer = _pointer(error.absolute_path)
+    instance = error.instance
+    if kind == "additionalProperties":
+        allowed = sorted(error.schema.get("properties", {}))
+        where = "section" if pointer == "" else "field"
+        for key in instance:
+            if key in allowed:
+                continue
+            at = pointer + "/" + escape(key)
+            if key.lower() in CREDENTIAL_KEYS:
+                report.add("ZCD601", file, at, f"{key!r}: credentials are never written in YAML; "
+                           "set them in the environment (see the *_env settings of an account)", key=True)
+                continue
+            close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+            hint = f"; did you mean {close[0]!r}?" if close else f"; expected one of: {', '.join(allowed)}"
+            report.add("ZCD101", file, at, f"unknown {where} {key!r}{hint}", key=True)
+    elif kind == "required":
+        missing = [name for name in error.validator_value if name not in instance]
+        for name in missing:
+            report.add("ZCD103", file, pointer, f"missing required field {name!r}", key=True)
+    elif kind == "type":
+        report.add("ZCD102", file, pointer, f"expected {_expected(error.validator_value)}, got {describe(instance)}")
+    elif kind in ("anyOf", "oneOf"):
+        # Report the branches whose type matched; when none did, say which types would.
+        matched = [sub for sub in error.context if sub.validator != "type"]
+        for sub in matched:
+            _report(sub, file, report)
+        if not matched:
+            types = [sub.validator_value for sub in error.context]
+            report.add("ZCD102", file, pointer, f"expected {_expected(types)}, got {describe(instance)}")
+    elif kind == "pattern":
+        if pointer.endswith("_env"):
+            return  # rules report these without repeating a value that may be a secret
+        report.add("ZCD104", file, pointer, f"{instance!r} does not match the pattern {error.validator_value}")
+    elif kind == "enum":
+        options = ", ".join(json.dumps(v) for v in error.validator_value)
+        report.add("ZCD104", file, pointer, f"{json.dumps(instance)} is not one of {options}")
+    elif kind == "const":
+        report.add("ZCD104", file, pointer, f"must be {json.dumps(error.validator_value)}")
+    elif kind in ("minimum", "maximum"):
+        word = "at least" if kind == "minimum" else "at most"
+        report.add("ZCD104", file, pointer, f"must be {word} {error.validator_value}")
+    else:
+        report.add("ZCD104", file, pointer, error.message)

@@ -1,0 +1,51 @@
+"""The ``validate`` command's core: load a project, check it, count what it declares."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from zcd_schema.diagnostics import ERROR, WARNING, Diagnostic, count
+from zcd_schema.project.load import load_project
+from zcd_schema.project.model import Project
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    project: Project
+    diagnostics: tuple[Diagnostic, ...]
+
+    @property
+    def errors(self) -> int:
+        return count(list(self.diagnostics), ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return count(list(self.diagnostics), WARNING)
+
+    @property
+    def valid(self) -> bool:
+        return self.errors == 0
+
+
+def validate_project(root: Path | str, *, strict: bool = False) -> ValidationResult:
+    """Every problem of the project at ``root``; with ``strict`` warnings count as errors."""
+    project, diagnostics = load_project(root)
+    if strict:
+        diagnostics = [d.promoted() for d in diagnostics]
+    return ValidationResult(project, tuple(diagnostics))
+
+
+def declared_summary(project: Project) -> str:
+    """'3 object types, 2 relationship types, ...' for the lines that close a run."""
+    def n(count: int, word: str) -> str:
+        return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+    profile_types = sum(len(s.types) for s in project.profile_sources.values())
+    event_types = sum(len(s.types) for s in project.event_sources.values())
+    return ", ".join([
+        n(len(project.object_types), "object type"),
+        n(len(project.relationship_types), "relationship type"),
+        f"{n(len(project.profile_sources), 'profile source')} ({n(profile_types, 'type')})",
+        f"{n(len(project.event_sources), 'event source')} ({n(event_types, 'type')})",
+    ])
