@@ -105,3 +105,14 @@ class Diagnostic:
 
 def count(diagnostics: list[Diagnostic], severity: str) -> int:
     return sum(1 for d in diagnostics if d.severity == severity)
+
+
+def markdown_table() -> str:
+    """The README's table of codes (``python -m zcd_schema.diagnostics`` prints it)."""
+    lines = ["| code | severity | meaning |", "|---|---|---|"]
+    lines += [f"| {c.code} | {c.severity} | {c.summary} |" for c in CODES.values()]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(markdown_table())

@@ -204,7 +204,7 @@ DRAFT4: dict[str, Callable[[_Walker, Any, str], None]] = {
     "required": _Walker.string_array, "additionalProperties": _Walker.bool_or_schema,
     "definitions": _Walker.schema_map, "properties": _Walker.schema_map,
     "patternProperties": _Walker.pattern_map, "dependencies": _Walker.dependencies,
-    "enum": _Walker.enum, "type": _Walker.type_,
+    "enum": _Walker.enum, "type": _Walker.type_, "format": _Walker.string,
     "allOf": _Walker.schemas, "anyOf": _Walker.schemas, "oneOf": _Walker.schemas, "not": _Walker.schema,
 }
 
