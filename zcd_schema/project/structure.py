@@ -38,10 +38,34 @@ def _validator(name: str) -> Any:
     from jsonschema import Draft202012Validator
 
     schema = load_schema(name)
+    defs = schema.get("$defs", {})
     for opaque in OPAQUE_DEFS:
-        if opaque in schema.get("$defs", {}):
-            schema["$defs"][opaque] = {"type": "object"}
-    return Draft202012Validator(schema)
+        if opaque in defs:
+            defs[opaque] = {"type": "object"}
+    return Draft202012Validator(_prepare(schema, defs))
+
+
+def _prepare(node: Any, defs: dict[str, Any]) -> Any:
+    """The schema to validate with: local $refs inlined (no lookups while validating), keywords the
+    rules own and annotations removed. With the inner JSON Schemas opaque, nothing recursive is left."""
+    if not isinstance(node, dict):
+        return node
+    if "$ref" in node:
+        node = {**defs[node["$ref"].rsplit("/", 1)[1]], **{k: v for k, v in node.items() if k != "$ref"}}
+    out: dict[str, Any] = {}
+    for keyword, value in node.items():
+        if keyword in OWNED_BY_RULES or keyword in _ANNOTATIONS:
+            continue
+        if keyword == "properties":
+            out[keyword] = {name: _prepare(sub, defs) for name, sub in value.items()}
+        elif keyword in ("anyOf", "oneOf", "allOf"):
+            out[keyword] = [_prepare(sub, defs) for sub in value]
+        else:
+            out[keyword] = _prepare(value, defs)
+    return out
+
+
+_ANNOTATIONS = {"$defs", "$id", "description", "examples", "default", "title"}
 
 
 def describe(value: Any) -> str:
@@ -74,8 +98,6 @@ def check_structure(value: Any, schema_name: str, file: str, report: Reporter) -
 
 def _report(error: Any, file: str, report: Reporter) -> None:
     kind = error.validator
-    if kind in OWNED_BY_RULES or any(step in OWNED_BY_RULES for step in error.absolute_schema_path):
-        return
     pointer = _pointer(error.absolute_path)
     instance = error.instance
     if kind == "additionalProperties":
