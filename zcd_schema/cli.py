@@ -74,7 +74,7 @@ def validate(project: Path, fmt: str, strict: bool, debug: bool) -> int:
     else:
         body = render.render_github(result, display) if fmt == "github" else render.render_text(result, display)
         click.echo(body, nl=False)
-        click.echo(render.summary_line(result, display(".") if display(".") != "." else str(project)), err=True)
+        click.echo(render.summary_line(result, str(project)), err=True)
     return EXIT_OK if result.valid else EXIT_INVALID
 
 

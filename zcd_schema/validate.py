@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from zcd_schema.diagnostics import ERROR, WARNING, Diagnostic, count
-from zcd_schema.project.load import load_project
+from zcd_schema.project.load import SETTINGS_FILE, load_project
 from zcd_schema.project.model import Project
 
 
@@ -14,6 +14,7 @@ from zcd_schema.project.model import Project
 class ValidationResult:
     project: Project
     diagnostics: tuple[Diagnostic, ...]
+    files_checked: int  # schema documents, and zcd.yaml when there is one
 
     @property
     def errors(self) -> int:
@@ -33,7 +34,8 @@ def validate_project(root: Path | str, *, strict: bool = False) -> ValidationRes
     project, diagnostics = load_project(root)
     if strict:
         diagnostics = [d.promoted() for d in diagnostics]
-    return ValidationResult(project, tuple(diagnostics))
+    files_checked = len(project.files) + (project.root / SETTINGS_FILE).is_file()
+    return ValidationResult(project, tuple(diagnostics), files_checked)
 
 
 def declared_summary(project: Project) -> str:

@@ -15,6 +15,7 @@ from typing import Any, Callable
 
 from zcd_schema.project.limits import LIMIT
 from zcd_schema.project.report import Reporter
+from zcd_schema.project.structure import describe as _kind
 from zcd_schema.project.yamlio import escape
 
 SIMPLE_TYPES = ("array", "boolean", "integer", "null", "number", "object", "string")
@@ -207,12 +208,6 @@ DRAFT4: dict[str, Callable[[_Walker, Any, str], None]] = {
     "enum": _Walker.enum, "type": _Walker.type_, "format": _Walker.string,
     "allOf": _Walker.schemas, "anyOf": _Walker.schemas, "oneOf": _Walker.schemas, "not": _Walker.schema,
 }
-
-
-def _kind(v: Any) -> str:
-    from zcd_schema.project.structure import describe
-
-    return describe(v)
 
 
 def check_json_schema(schema: Any, pointer: str, file: str, report: Reporter) -> None:

@@ -26,7 +26,7 @@ def _line(d: Diagnostic, display: Display) -> str:
 
 
 def summary_line(result: ValidationResult, where: str) -> str:
-    files = len(result.project.files) + (result.project.root / "zcd.yaml").is_file()
+    files = result.files_checked
     checked = f"{files} file{'' if files == 1 else 's'} in {where}"
     if result.errors or result.warnings:
         e, w = result.errors, result.warnings
