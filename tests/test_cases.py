@@ -9,8 +9,8 @@ from __future__ import annotations
 import os
 
 import pytest
-
 from conftest import CASES
+
 from zcd_schema.render.diagnostics import render_text
 from zcd_schema.validate import validate_project
 

@@ -7,8 +7,8 @@ from importlib import resources
 
 import jsonschema
 import pytest
-
 from conftest import CASES
+
 from zcd_schema.render.diagnostics import github_annotation, render_github, render_sarif
 from zcd_schema.validate import validate_project
 

@@ -7,7 +7,6 @@ import subprocess
 import sys
 
 import yaml
-
 from conftest import CASES, QUICKSTART, ROOT, zcd_executable
 
 

@@ -6,8 +6,8 @@ import json
 
 import jsonschema
 import pytest
-
 from conftest import QUICKSTART, ROOT
+
 from zcd_schema.diagnostics import markdown_table as codes_table
 from zcd_schema.project.limits import LIMIT
 from zcd_schema.project.limits import markdown_table as limits_table

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from zcd_schema.project.limits import LIMIT
 from zcd_schema.project.report import Reporter

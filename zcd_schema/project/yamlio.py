@@ -97,7 +97,7 @@ class _Abort(Exception):
 
 
 class _Frame:
-    __slots__ = ("container", "pointer", "key", "key_pos", "anchor", "start_count", "merged", "explicit")
+    __slots__ = ("anchor", "container", "explicit", "key", "key_pos", "merged", "pointer", "start_count")
 
     def __init__(self, container: Any, pointer: str, anchor: str | None, start_count: int) -> None:
         self.container = container
@@ -144,8 +144,7 @@ def load_bytes(data: bytes) -> Document:
         return _failed(
             "ZCD003", f"byte 0x{data[exc.start]:02x} is not valid UTF-8; save the file as UTF-8", line, column
         )
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    text = text.removeprefix("\ufeff")
     return load_text(text)
 
 
