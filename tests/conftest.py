@@ -51,3 +51,61 @@ def project(tmp_path: Path):
         return root
 
     return _make
+
+
+class Emulated:
+    """An emulator reachable two ways: in-process (WSGI transport) or over a real loopback socket."""
+
+    def __init__(self, app, url: str, transport) -> None:
+        self.app = app
+        self.url = url
+        self.transport = transport  # None when served: clients connect to ``url``
+
+    @property
+    def faults(self):
+        return self.app.faults
+
+    def http(self, **kwargs):
+        """A plain httpx client (not ours): for tests written from Zendesk's docs."""
+        import httpx
+
+        if self.transport is not None:
+            return httpx.Client(base_url=self.url, transport=self.transport, **kwargs)
+        return httpx.Client(base_url=self.url, **kwargs)
+
+    def client(self, **kwargs):
+        from zcd_schema.zendesk.client import Client, RetryPolicy
+
+        kwargs.setdefault("retry", RetryPolicy(attempts=8, backoff_base=0.001, backoff_cap=0.01))
+        return Client(self.url, transport=self.transport, **kwargs)
+
+
+@pytest.fixture
+def emulator_factory():
+    """``emulator_factory(served=False, **Emulator options)``; servers are shut down afterwards."""
+    from zcd_schema.emulator.app import Emulator
+    from zcd_schema.emulator.serve import EmulatorServer
+    from zcd_schema.emulator.store import Store
+    from zcd_schema.zendesk.client import in_process_transport
+
+    servers = []
+
+    def _make(served: bool = False, db: str = ":memory:", **options) -> Emulated:
+        app = Emulator(Store(db), **options)
+        if not served:
+            return Emulated(app, "http://localhost", in_process_transport(app))
+        server = EmulatorServer(app, "127.0.0.1", 0)
+        server.start_background()
+        servers.append(server)
+        return Emulated(app, server.url, None)
+
+    yield _make
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(params=["in-process", "served"])
+def emulated(request, emulator_factory) -> Emulated:
+    """The emulator with default settings, once in-process and once over a socket."""
+    return emulator_factory(served=request.param == "served")

@@ -141,3 +141,42 @@ def test_draft4_table_agrees_with_jsonschema(schema) -> None:
     except jsonschema.SchemaError:
         theirs = True
     assert ours == theirs, (json.dumps(schema), [d.message for d in report.diagnostics])
+
+
+# Object-type schemas around Zendesk's rules: mostly well formed, with one flaw here and there
+# (bad names, missing types, forbidden keywords, bad regexes), so both answers are common.
+_good_name = st.sampled_from(["id", "name", "price", "sku", "size"])
+_name = st.one_of(_good_name, _good_name, _good_name, st.sampled_from(["_id", "*", "", "a\tb"]))
+_typed = st.fixed_dictionaries({"type": st.sampled_from(["string", "number", "integer", "boolean"])}, optional={
+    "description": st.just("d"), "pattern": st.sampled_from(["^a$", "[a-z]+", "^b", "x", "("]),
+    "maxLength": st.integers(-1, 8), "enum": st.sampled_from([["a"], ["a", "b"], ["c"], ["a", "a"]])})
+_leaf = st.one_of(_typed, _typed, _typed, st.fixed_dictionaries({"description": st.just("untyped")}))
+_property = st.recursive(_leaf, lambda inner: (
+    st.fixed_dictionaries({"type": st.just("object"),
+                           "properties": st.dictionaries(_name, inner, min_size=1, max_size=3)},
+                          optional={"additionalProperties": st.booleans()})
+    | st.fixed_dictionaries({"type": st.just("array")}, optional={"items": inner})), max_leaves=6)
+_extras = st.fixed_dictionaries({}, optional={
+    "additionalProperties": st.booleans(), "$schema": st.just("http://json-schema.org/draft-04/schema#"),
+    "patternProperties": st.just({"^a": {"type": "string"}}), "title": st.just("t")})
+object_schemas = st.one_of(
+    st.fixed_dictionaries({"properties": st.dictionaries(_name, _property, min_size=1, max_size=3)},
+                          optional={"required": st.lists(_good_name, max_size=2), "title": st.just("t")}),
+    st.builds(lambda base, extra: {**base, **extra},
+              st.fixed_dictionaries({}, optional={"properties": st.dictionaries(_name, _property, max_size=2)}),
+              _extras),
+)
+
+
+@FAST
+@given(schema=object_schemas)
+def test_validate_catches_everything_the_emulator_refuses(project, schema) -> None:
+    """Two readings of zendesk-api.md, written apart: what the emulator (Zendesk) would refuse,
+    validate must report as an error, so that a project that validates is never refused on apply."""
+    from zcd_schema.emulator.rules import schema_problems
+
+    refused = schema_problems(schema)
+    root = project({"types.yaml": json.dumps({"object_types": {"product": {"schema": schema}}})})
+    errors = [d for d in validate_project(root).diagnostics if d.severity == "error"]
+    if refused:
+        assert errors, (json.dumps(schema), refused)

@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from zcd_schema import ISSUES_URL, __version__
-from zcd_schema.errors import EXIT_INTERNAL, EXIT_INVALID, EXIT_OK, EXIT_USAGE, ZcdError
+from zcd_schema.errors import EXIT_INTERNAL, EXIT_INVALID, EXIT_OK, EXIT_USAGE, UsageError, ZcdError
 
 FORMATS = ("text", "json", "github", "sarif")
 
@@ -76,6 +76,97 @@ def validate(project: Path, fmt: str, strict: bool, debug: bool) -> int:
         click.echo(body, nl=False)
         click.echo(render.summary_line(result, str(project)), err=True)
     return EXIT_OK if result.valid else EXIT_INVALID
+
+
+@cli.group()
+def emulator() -> None:
+    """The embedded emulator of Zendesk's custom objects API (the `local` account runs it in-process)."""
+
+
+def _probability(name: str, what: str) -> Any:
+    return click.option(f"--{name}", type=click.FloatRange(0, 1), default=0.0, show_default=True, metavar="P",
+                        help=f"Probability per request of {what}.")
+
+
+@emulator.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="A loopback address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8976, show_default=True,
+              help="The port (0: any free port; the URL is printed).")
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="FILE",
+              help="Keep the state in this SQLite file (default: in memory, lost on exit).")
+@_probability("fault-429", "a 429 with Retry-After (plain-text body)")
+@_probability("fault-503", "a 503 with Retry-After (HTML body)")
+@_probability("fault-500", "a 500 (JSON body); nothing is done")
+@_probability("fault-drop", "a write whose connection drops after it was done")
+@click.option("--latency", type=click.FloatRange(0), default=0.0, show_default=True, metavar="SECONDS",
+              help="Delay added to every request.")
+@click.option("--rate-limit", type=click.IntRange(1), default=None, metavar="RPM",
+              help="Answer 429 (with Retry-After) past this many requests per minute.")
+@click.option("--retry-after", type=click.IntRange(0), default=1, show_default=True, metavar="SECONDS",
+              help="The Retry-After of injected 429 and 503 answers.")
+@click.option("--seed", type=int, default=None, help="Seed the fault dice, for repeatable runs.")
+@click.option("--max-page-size", type=click.IntRange(1, 1000), default=1000, show_default=True, metavar="N",
+              help="Cap page sizes below what per_page asks, so clients must follow links.next.")
+@click.option("--debug", is_flag=True, help="Log every request to stderr.")
+def serve(host: str, port: int, db: Path | None, fault_429: float, fault_503: float, fault_500: float,
+          fault_drop: float, latency: float, rate_limit: int | None, retry_after: int, seed: int | None,
+          max_page_size: int, debug: bool) -> int:
+    """Run the emulator as an HTTP server on loopback, until Ctrl-C.
+
+    It demands the credentials found in its environment (ZENDESK_EMAIL with ZENDESK_API_TOKEN, or
+    ZENDESK_OAUTH_TOKEN) and answers 401 to anything else; with none set it accepts every request.
+    The --fault-* options give the probability of each injected fault per request: 429 and 503
+    with Retry-After, 500, and (for writes) a connection dropped after the write was done.
+    """
+    import signal
+
+    from zcd_schema.emulator.app import Emulator, accepted_authorizations
+    from zcd_schema.emulator.faults import Faults, FaultSpecError
+    from zcd_schema.emulator.serve import server_for
+    from zcd_schema.emulator.store import Store
+
+    try:
+        faults = Faults(throttle=fault_429, unavailable=fault_503, server_error=fault_500, drop=fault_drop,
+                        latency=latency, requests_per_minute=rate_limit, retry_after=retry_after, seed=seed)
+    except FaultSpecError as exc:
+        raise click.UsageError(str(exc)) from None
+    env = os.environ
+    accepted = accepted_authorizations(env.get("ZENDESK_EMAIL"), env.get("ZENDESK_API_TOKEN"),
+                                       env.get("ZENDESK_OAUTH_TOKEN"))
+    store = Store(db if db is not None else ":memory:")
+    app = Emulator(store, authorizations=accepted, faults=faults, max_page_size=max_page_size)
+    log = (lambda line: click.echo(f"debug: {line}", err=True)) if debug else None
+    try:
+        server = server_for(app, host, port, access_log=log, report=lambda line: click.echo(line, err=True))
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    except OSError as exc:
+        raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}; choose another --port") from None
+    if accepted is None:
+        auth = "no credentials set in the environment: accepting every request"
+    else:
+        auth = "demanding the credentials set in the environment (401 otherwise)"
+    click.echo(f"zcd-schema emulator listening on {server.url}", nl=True)
+    click.echo(f"  state: {db if db is not None else 'in memory (lost on exit; --db FILE keeps it)'}")
+    click.echo(f"  {auth}")
+    click.echo(f"  faults: {faults.describe()}; page size at most {max_page_size}")
+    click.echo("  stop with Ctrl-C", nl=True)
+    sys.stdout.flush()
+
+    def stop(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+        store.close()
+    served = ", ".join(f"{kind}: {n}" for kind, n in sorted(faults.counts.items())) or "none"
+    click.echo(f"stopped after {app.requests} requests; faults injected: {served}")
+    return EXIT_OK
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -22,3 +22,9 @@ class UsageError(ZcdError):
     """Bad options or arguments (for instance a --project that is not a directory)."""
 
     exit_code = EXIT_USAGE
+
+
+class AccountError(ZcdError):
+    """The account cannot be used or reached: bad URL, missing credentials, network or API failure."""
+
+    exit_code = EXIT_ACCOUNT

@@ -22,7 +22,7 @@ class Origin:
 class ObjectType:
     key: str
     schema: dict[str, Any]
-    origin: Origin
+    origin: Origin | None = None  # None when read from an account
     prevent_destroy: bool = False
 
 
@@ -32,7 +32,7 @@ class RelationshipType:
     source: str
     target: str
     one_to_many: bool
-    origin: Origin
+    origin: Origin | None = None  # None when read from an account
     prevent_destroy: bool = False
 
     @property

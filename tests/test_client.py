@@ -1,0 +1,426 @@
+"""The client against the emulator, in-process and over a real socket: retries, faults, paging,
+errors, concurrency and redaction. httpx.MockTransport only where the emulator cannot produce a case."""
+
+from __future__ import annotations
+
+import base64
+import socket
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import pytest
+
+from zcd_schema.emulator.app import accepted_authorizations
+from zcd_schema.emulator.faults import Faults
+from zcd_schema.errors import EXIT_ACCOUNT, AccountError
+from zcd_schema.zendesk import live
+from zcd_schema.zendesk.client import (
+    USER_AGENT,
+    ApiError,
+    Client,
+    Credentials,
+    RetryPolicy,
+    zendesk_message,
+)
+from zcd_schema.zendesk.kinds import OBJECT_TYPE, RELATIONSHIP_TYPE
+
+SCHEMA = {"properties": {"id": {"type": "string"}}}
+TOKEN = "tok-7Hq2-SECRET-9zz"
+OAUTH = "oauth-Qw8-SECRET-77"
+EMAIL = "admin@example.com"
+
+
+def product(key: str = "product", **extra) -> dict:
+    return {"key": key, "schema": {"properties": {"id": {"type": "string"}, **extra}}}
+
+
+class Recorder:
+    """Collects what the client says (notify) and logs (debug), and what it would sleep."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.sleeps: list[float] = []
+        self._lock = threading.Lock()
+
+    def __call__(self, line: str) -> None:
+        with self._lock:
+            self.lines.append(line)
+
+    def sleep(self, seconds: float) -> None:
+        with self._lock:
+            self.sleeps.append(seconds)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+def test_crud_and_paging(emulated):
+    emulated.app.max_page_size = 2
+    with emulated.client() as client:
+        for i in range(5):
+            created = live.create(client, OBJECT_TYPE, product(f"type{i}"))
+            assert created["key"] == f"type{i}"
+        assert [t["key"] for t in client.list(OBJECT_TYPE.collection)] == [f"type{i}" for i in range(5)]
+        live.create(client, RELATIONSHIP_TYPE, {"key": "owner", "source": "type0", "target": ["zen:user"]})
+        updated = live.update(client, OBJECT_TYPE, product("type1", name={"type": "string"}))
+        assert "name" in updated["schema"]["properties"]
+        live.delete(client, RELATIONSHIP_TYPE, "owner")
+        live.delete(client, OBJECT_TYPE, "type0")
+        state = live.read_live_state(client)
+        assert sorted(state.object_types) == ["type1", "type2", "type3", "type4"]
+        assert state.relationship_types == {}
+        assert state.limits["resource_types"].count == 4
+        assert live.read_item(client, OBJECT_TYPE, "type0") is None
+
+
+def test_live_state_is_the_model(emulated):
+    with emulated.client() as client:
+        live.create(client, OBJECT_TYPE, product())
+        live.create(client, RELATIONSHIP_TYPE, {"key": "one", "source": "product", "target": "zen:user"})
+        live.create(client, RELATIONSHIP_TYPE, {"key": "many", "source": "zen:ticket", "target": ["product"]})
+        state = live.read_live_state(client)
+    assert state.relationship_types["one"].target == "zen:user" and not state.relationship_types["one"].one_to_many
+    assert state.relationship_types["many"].target == "product" and state.relationship_types["many"].one_to_many
+    assert state.relationship_types["many"].target_value == ["product"]
+    assert OBJECT_TYPE.normalize(state.items[("object_type", "product")]) == product()
+
+
+def test_has_records(emulated):
+    with emulated.client() as client:
+        live.create(client, OBJECT_TYPE, product())
+        assert live.has_records(client, "product") is False
+        client.request("POST", "/api/sunshine/objects/records", json={"data": {"type": "product", "attributes": {"id": "1"}}})
+        assert live.has_records(client, "product") is True
+
+
+@pytest.mark.parametrize("fault", ["429", "503", "500"])
+def test_transient_faults_are_retried(emulated, fault):
+    emulated.faults.retry_after = 0
+    emulated.faults.script(fault, fault)
+    said = Recorder()
+    with emulated.client(notify=said, sleep=said.sleep) as client:
+        assert client.list(OBJECT_TYPE.collection) == []
+        assert client.retries == 2
+    assert len(said.sleeps) == 2 and "retrying" in said.text
+
+
+def test_retry_after_is_waited_out(emulated):
+    emulated.faults.retry_after = 4
+    emulated.faults.script("429")
+    said = Recorder()
+    with emulated.client(notify=said, sleep=said.sleep) as client:
+        client.list(OBJECT_TYPE.collection)
+    assert said.sleeps == [4.0]
+    assert "rate limited (429)" in said.text and "retrying in 4.0 s" in said.text
+
+
+def test_a_retry_after_beyond_the_cap_is_not_waited(emulated):
+    emulated.faults.retry_after = 3600
+    emulated.faults.script("429")
+    said = Recorder()
+    with emulated.client(sleep=said.sleep) as client, pytest.raises(ApiError) as caught:
+        client.list(OBJECT_TYPE.collection)
+    assert said.sleeps == [] and caught.value.status == 429 and "3600 s" in str(caught.value)
+
+
+def test_retries_are_bounded_in_attempts(emulated):
+    emulated.faults.server_error = 1.0
+    said = Recorder()
+    with emulated.client(sleep=said.sleep, retry=RetryPolicy(attempts=3)) as client, \
+            pytest.raises(ApiError) as caught:
+        client.list(OBJECT_TYPE.collection)
+    error = caught.value
+    assert error.status == 500 and error.attempts == 3 and len(said.sleeps) == 2
+    assert error.exit_code == EXIT_ACCOUNT
+    assert str(error).startswith("GET /api/sunshine/objects/types?per_page=1000: 500 Internal Server Error: ")
+    assert "gave up after 3 attempts" in str(error)
+
+
+def test_retries_are_bounded_in_time(emulated):
+    emulated.faults.throttle = 1.0
+    emulated.faults.retry_after = 20
+    said = Recorder()
+    clock = [0.0]
+
+    def sleep(seconds: float) -> None:
+        said.sleep(seconds)
+        clock[0] += seconds
+
+    policy = RetryPolicy(attempts=100, total_seconds=50)
+    with emulated.client(sleep=sleep, clock=lambda: clock[0], retry=policy) as client, pytest.raises(ApiError) as caught:
+        client.list(OBJECT_TYPE.collection)
+    assert said.sleeps == [20.0, 20.0] and "no time left" in str(caught.value)
+
+
+def test_backoff_grows_and_is_jittered():
+    import random
+
+    policy = RetryPolicy(backoff_base=1, backoff_cap=30)
+    rng = random.Random(1)
+    waits = [policy.backoff(n, rng) for n in range(1, 7)]
+    for n, wait in enumerate(waits, start=1):
+        ceiling = min(30, 2 ** (n - 1))
+        assert ceiling / 2 <= wait <= ceiling
+    assert len({round(w, 6) for w in waits}) == len(waits)
+
+
+def test_quota_429_is_not_retried(emulator_factory):
+    emulated = emulator_factory(limits={"resource_types": 1})
+    said = Recorder()
+    with emulated.client(sleep=said.sleep) as client:
+        live.create(client, OBJECT_TYPE, product("first"))
+        with pytest.raises(ApiError) as caught:
+            live.create(client, OBJECT_TYPE, product("second"))
+    assert caught.value.quota and caught.value.status == 429 and caught.value.attempts == 1
+    assert said.sleeps == []
+    assert "exceeded the maximum number of resources" in str(caught.value)
+
+
+def test_lost_create_response_is_reconciled_not_repeated(emulated):
+    emulated.faults.script("drop", method="POST")
+    said = Recorder()
+    with emulated.client(notify=said) as client:
+        created = live.create(client, OBJECT_TYPE, product())
+        assert created["key"] == "product"
+        assert [t["key"] for t in client.list(OBJECT_TYPE.collection)] == ["product"]
+    assert "checking whether it was carried out" in said.text
+
+
+def test_create_answered_500_is_checked_then_sent_again(emulated):
+    emulated.faults.script("500", method="POST")
+    with emulated.client() as client:
+        live.create(client, OBJECT_TYPE, product())
+        assert [t["key"] for t in client.list(OBJECT_TYPE.collection)] == ["product"]
+    assert emulated.faults.counts["500"] == 1
+
+
+def test_reconcile_compares_content(emulated):
+    """A create whose response is lost, where the key now holds other content: an error, not success."""
+    with emulated.client() as client:
+        live.create(client, OBJECT_TYPE, product(price={"type": "number"}))
+        emulated.faults.script("500", method="POST")  # the retried POST must never be needed
+
+        with pytest.raises(ApiError) as caught:
+            live.create(client, OBJECT_TYPE, product())
+        assert "other content" in str(caught.value)
+
+
+def test_post_without_reconcile_is_not_repeated(emulated):
+    emulated.faults.script("drop", method="POST")
+    with emulated.client() as client, pytest.raises(ApiError) as caught:
+        client.request("POST", OBJECT_TYPE.collection, json={"data": product()})
+    assert caught.value.maybe_applied and "may have been carried out" in str(caught.value)
+    with emulated.client() as client:
+        assert len(client.list(OBJECT_TYPE.collection)) == 1  # done once, not twice
+
+
+def test_lost_delete_response_counts_as_done(emulated):
+    with emulated.client() as client:
+        live.create(client, OBJECT_TYPE, product())
+        emulated.faults.script("drop", method="DELETE")
+        live.delete(client, OBJECT_TYPE, "product")  # retried, answered 404: the first one worked
+        assert client.list(OBJECT_TYPE.collection) == []
+        with pytest.raises(ApiError) as caught:
+            live.delete(client, OBJECT_TYPE, "product")  # a plain 404 is still an error
+        assert caught.value.status == 404
+
+
+def test_lost_update_response_is_retried(emulated):
+    with emulated.client() as client:
+        live.create(client, OBJECT_TYPE, product())
+        emulated.faults.script("drop", method="PUT")
+        updated = live.update(client, OBJECT_TYPE, product(name={"type": "string"}))
+        assert "name" in updated["schema"]["properties"]
+
+
+def test_zendesk_messages_in_errors(emulated):
+    with emulated.client() as client:
+        with pytest.raises(ApiError) as caught:
+            live.create(client, OBJECT_TYPE, {"key": "product", "schema": {}})
+        assert caught.value.status == 400
+        assert str(caught.value) == ("POST /api/sunshine/objects/types: 400 Bad Request: "
+                                     "The schema for a legacy object type cannot be empty.")
+        with pytest.raises(ApiError) as caught:
+            client.get("/api/sunshine/objects/typo")
+        assert caught.value.status == 404 and "HTML page" in str(caught.value)
+
+
+@pytest.mark.parametrize(("content_type", "body", "expected"), [
+    ("application/json", b'{"errors": [{"code": "X", "title": "T", "detail": "the detail"}]}', "the detail"),
+    ("application/json", b'{"errors": [{"code": "TooManyRequests", "message": "quota msg"}]}', "quota msg"),
+    ("application/json", b'{"error": "Couldn\'t authenticate you"}', "Couldn't authenticate you"),
+    ("application/json", b'{"error": "RecordNotFound", "description": "Not found"}', "RecordNotFound: Not found"),
+    ("application/json", b'{"message": "plain message"}', "plain message"),
+    ("application/json", b'{"error": {"title": "Forbidden", "message": "no access"}}', "no access"),
+    ("text/plain", b"Too Many Requests", "Too Many Requests"),
+    ("text/html", b"<html><head><title>Oops</title></head><body>x</body></html>", "Oops (an HTML page"),
+    ("text/html", b"<html><body><h1>Bad gateway</h1></body></html>", "Bad gateway (an HTML page"),
+    ("application/json", b"", "Bad Gateway"),
+    ("application/json", b"{not json", "{not json"),
+])
+def test_error_bodies_in_every_shape(content_type, body, expected):
+    message, _ = zendesk_message(502, content_type, body)
+    assert message.startswith(expected)
+
+
+def test_retry_after_as_http_date_and_missing():
+    """The emulator sends seconds; Zendesk may send an HTTP date or nothing: a mock transport."""
+    import email.utils
+    import time
+
+    answers = iter([
+        httpx.Response(503, headers={"Retry-After": email.utils.formatdate(time.time() + 30, usegmt=True)}),
+        httpx.Response(429, text="slow down"),  # no Retry-After: backoff
+        httpx.Response(200, json={"data": []}),
+    ])
+    said = Recorder()
+    client = Client("https://acme.zendesk.com", transport=httpx.MockTransport(lambda r: next(answers)),
+                    sleep=said.sleep, retry=RetryPolicy(backoff_base=1, backoff_cap=1))
+    assert client.get("/api/sunshine/objects/types") == []
+    assert 25 <= said.sleeps[0] <= 31 and 0.5 <= said.sleeps[1] <= 1
+
+
+def test_links_next_to_another_origin_is_refused():
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"data": [{"key": "a"}], "links": {"next": "https://evil.example/steal"}})
+
+    client = Client("https://acme.zendesk.com", Credentials(EMAIL, TOKEN), transport=httpx.MockTransport(answer))
+    with pytest.raises(ApiError) as caught:
+        client.list("/api/sunshine/objects/types")
+    assert "another origin" in str(caught.value)
+
+
+def test_redirects_are_not_followed():
+    seen = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(str(request.url))
+        return httpx.Response(301, headers={"Location": "https://elsewhere.example/x"})
+
+    client = Client("https://acme.zendesk.com", Credentials(EMAIL, TOKEN), transport=httpx.MockTransport(answer))
+    with pytest.raises(ApiError) as caught:
+        client.get("/api/sunshine/objects/types")
+    assert seen == ["https://acme.zendesk.com/api/sunshine/objects/types"] and "redirect" in str(caught.value)
+
+
+def test_headers_sent(emulator_factory):
+    headers = []
+    emulated = emulator_factory()
+    app = emulated.app
+
+    def spy(environ, start_response):
+        headers.append((environ.get("HTTP_USER_AGENT"), environ.get("HTTP_AUTHORIZATION"), environ.get("CONTENT_TYPE")))
+        return app(environ, start_response)
+
+    from zcd_schema.zendesk.client import in_process_transport
+
+    client = Client("http://localhost", Credentials(EMAIL, TOKEN), transport=in_process_transport(spy))
+    live.create(client, OBJECT_TYPE, product())
+    basic = "Basic " + base64.b64encode(f"{EMAIL}/token:{TOKEN}".encode()).decode()
+    assert headers == [(USER_AGENT, basic, "application/json")]
+    bearer = Client("http://localhost", Credentials(oauth_token=OAUTH), transport=in_process_transport(spy))
+    bearer.list(OBJECT_TYPE.collection)
+    assert headers[-1][1] == f"Bearer {OAUTH}"
+
+
+def test_insecure_urls_are_refused_before_sending():
+    for url in ("http://acme.zendesk.com", "ftp://acme.zendesk.com", "https://user:pw@acme.zendesk.com", "nonsense"):
+        with pytest.raises(AccountError):
+            Client(url, Credentials(EMAIL, TOKEN))
+    Client("http://127.0.0.1:9", Credentials(EMAIL, TOKEN)).close()
+    Client("http://[::1]:9").close()
+
+
+def test_unreachable_account_fails_with_exit_3_after_bounded_retries():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]  # closed again: nothing listens here
+    said = Recorder()
+    client = Client(f"http://127.0.0.1:{port}", sleep=said.sleep, retry=RetryPolicy(attempts=3))
+    with pytest.raises(ApiError) as caught:
+        client.list(OBJECT_TYPE.collection)
+    assert caught.value.exit_code == EXIT_ACCOUNT and caught.value.status is None
+    assert "could not connect" in str(caught.value) and caught.value.attempts == 3 and len(said.sleeps) == 2
+
+
+def test_client_side_requests_per_minute():
+    """A fake clock: 3 requests per minute, the 4th waits for the first to leave the window."""
+    clock = [100.0]
+    said = Recorder()
+
+    def sleep(seconds: float) -> None:
+        said.sleep(seconds)
+        clock[0] += seconds
+
+    client = Client("https://acme.zendesk.com", transport=httpx.MockTransport(lambda r: httpx.Response(200, json={"data": []})),
+                    requests_per_minute=3, sleep=sleep, clock=lambda: clock[0], notify=said)
+    for _ in range(3):
+        client.get("/api/sunshine/limits")
+        clock[0] += 1
+    assert said.sleeps == []
+    client.get("/api/sunshine/limits")
+    assert said.sleeps == [57.0] and "client-side limit of 3 requests per minute" in said.text
+
+
+def test_emulator_rate_limit_is_waited_out(emulator_factory):
+    """The emulator's per-minute limit and the client share a fake clock: the wait is Retry-After."""
+    clock = [1000.0]
+    said = Recorder()
+
+    def sleep(seconds: float) -> None:
+        said.sleep(seconds)
+        clock[0] += seconds
+
+    emulated = emulator_factory(served=True, faults=Faults(requests_per_minute=2, clock=lambda: clock[0]))
+    with emulated.client(sleep=sleep, notify=said) as client:
+        for _ in range(3):
+            client.get("/api/sunshine/limits")
+            clock[0] += 5
+    assert said.sleeps == [50.0] and "rate limited (429)" in said.text
+
+
+def test_concurrent_requests_lose_nothing(emulator_factory):
+    emulated = emulator_factory(served=True, faults=Faults(throttle=0.1, server_error=0.1, drop=0.1,
+                                                           retry_after=0, seed=11))
+    keys = [f"type{i:02d}" for i in range(48)]
+    with emulated.client(retry=RetryPolicy(attempts=12, backoff_base=0.001, backoff_cap=0.005)) as client:
+        with ThreadPoolExecutor(8) as pool:
+            list(pool.map(lambda k: live.create(client, OBJECT_TYPE, product(k)), keys))
+            reads = list(pool.map(lambda _: len(client.list(OBJECT_TYPE.collection, per_page=5)), range(16)))
+        assert reads == [48] * 16
+        assert sorted(t["key"] for t in client.list(OBJECT_TYPE.collection)) == keys
+        assert client.retries > 0
+    assert sum(emulated.faults.counts.values()) > 10
+
+
+def test_tokens_never_appear_in_logs_waits_or_errors(emulator_factory):
+    emulated = emulator_factory(served=True, authorizations=accepted_authorizations(EMAIL, TOKEN, None),
+                                faults=Faults(throttle=0.3, server_error=0.2, drop=0.2, retry_after=0, seed=5))
+    said = Recorder()
+    secrets = [TOKEN, base64.b64encode(f"{EMAIL}/token:{TOKEN}".encode()).decode(), OAUTH]
+    with emulated.client(credentials=Credentials(EMAIL, TOKEN), debug=said, notify=said) as client:
+        for i in range(10):
+            live.create(client, OBJECT_TYPE, product(f"type{i}"))
+        client.list(OBJECT_TYPE.collection, per_page=3)
+        with pytest.raises(ApiError) as echoed:  # Zendesk echoes a bad key in its message
+            live.create(client, OBJECT_TYPE, {"key": "k" * 14 + TOKEN, "schema": SCHEMA})
+        assert "too long" in str(echoed.value) and "[redacted]" in str(echoed.value)
+    with emulated.client(credentials=Credentials(EMAIL, "wrong-" + TOKEN), debug=said, notify=said) as wrong, \
+            pytest.raises(ApiError) as refused:
+        wrong.list(OBJECT_TYPE.collection)
+    assert refused.value.status == 401 and "Couldn't authenticate you" in str(refused.value)
+    with emulated.client(credentials=Credentials(oauth_token=OAUTH), debug=said) as bearer, pytest.raises(ApiError):
+        bearer.list(OBJECT_TYPE.collection)
+    everything = said.text + str(refused.value) + str(echoed.value) + repr(Credentials(EMAIL, TOKEN, OAUTH))
+    assert "GET /api/sunshine/objects/types" in said.text and "[redacted]" in said.text
+    for secret in secrets:
+        assert secret not in everything
+
+
+def test_redact_masks_every_form_of_the_secret():
+    client = Client("https://acme.zendesk.com", Credentials(EMAIL, TOKEN))
+    blob = base64.b64encode(f"{EMAIL}/token:{TOKEN}".encode()).decode()
+    text = client.redact(f"a {TOKEN} b Basic {blob} c {EMAIL}/token:{TOKEN}")
+    assert TOKEN not in text and blob not in text and text.count("[redacted]") == 3

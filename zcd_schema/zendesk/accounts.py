@@ -1,0 +1,117 @@
+"""Which account a command talks to: ``zcd.yaml`` accounts, ``--account``/``--url``, credentials from
+the environment only, and the built-in ``local`` account (the emulator, in-process)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from zcd_schema.errors import AccountError, UsageError
+from zcd_schema.project.model import LOCAL_ACCOUNT, Account, Settings
+from zcd_schema.urls import is_loopback_host, url_problem
+from zcd_schema.zendesk.client import Client, Credentials, RetryPolicy
+
+LOCAL_STATE = Path(".zcd") / "local.sqlite"
+LOCAL_BASE_URL = "http://localhost"  # never on the network: the transport calls the app in-process
+FAULTS_ENV = "ZCD_EMULATOR_FAULTS"
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    url: str  # the base URL; for the local account, the in-process placeholder
+    credentials: Credentials
+    requests_per_minute: int | None = None
+    local_state: Path | None = None  # the SQLite file of the local account
+
+    @property
+    def is_local(self) -> bool:
+        return self.local_state is not None
+
+    def describe(self) -> str:
+        """How output names the target: the account and its URL or file."""
+        if self.local_state is not None:
+            return f"{self.name} (embedded emulator, state in {self.local_state})"
+        return f"{self.name} ({self.url})"
+
+
+def resolve_target(root: Path, settings: Settings, account: str | None = None, url: str | None = None,
+                   environ: Mapping[str, str] = os.environ) -> Target:
+    if url is not None:
+        problem = url_problem(url)
+        if problem:
+            raise UsageError(f"--url: {problem}")
+        url = url.rstrip("/")
+    name = account or (None if url else settings.default_account)
+    if name == LOCAL_ACCOUNT and name not in settings.accounts:
+        if url:
+            raise UsageError("--url cannot be combined with the local account, which runs in-process; "
+                             "start `zcd-schema emulator serve` and pass its URL with --url instead")
+        return Target(LOCAL_ACCOUNT, LOCAL_BASE_URL, Credentials(), local_state=root / LOCAL_STATE)
+    if name is None:
+        entry = Account(name=urlsplit(url or "").netloc)
+    elif name in settings.accounts:
+        entry = settings.accounts[name]
+    else:
+        known = ", ".join([LOCAL_ACCOUNT, *sorted(settings.accounts)])
+        raise UsageError(f"unknown account {name!r}: zcd.yaml declares {known}")
+    base = url or entry.base_url
+    if not base:
+        raise UsageError(f"account {entry.name!r} has neither subdomain nor url in zcd.yaml")
+    problem = url_problem(base)
+    if problem:
+        raise AccountError(f"account {entry.name!r}: {problem}")
+    return Target(entry.name, base.rstrip("/"), _credentials(entry, base, environ), entry.requests_per_minute)
+
+
+def _credentials(entry: Account, base: str, environ: Mapping[str, str]) -> Credentials:
+    def env(name: str) -> str | None:
+        return (environ.get(name) or "").strip() or None
+
+    oauth, email, token = env(entry.oauth_token_env), env(entry.email_env), env(entry.token_env)
+    if oauth:
+        return Credentials(oauth_token=oauth)
+    if email and token:
+        return Credentials(email=email, token=token)
+    if email or token:
+        have, lack = (entry.email_env, entry.token_env) if email else (entry.token_env, entry.email_env)
+        raise AccountError(f"account {entry.name!r}: {have} is set but {lack} is not; set both, "
+                           f"or {entry.oauth_token_env} for OAuth")
+    if is_loopback_host(urlsplit(base).hostname or ""):
+        return Credentials()  # an emulator on loopback may accept anonymous requests
+    raise AccountError(f"account {entry.name!r}: no credentials; set {entry.email_env} and {entry.token_env} "
+                       f"(an API token), or {entry.oauth_token_env}, in the environment")
+
+
+def open_client(target: Target, *, notify: Callable[[str], None] | None = None,
+                debug: Callable[[str], None] | None = None, retry: RetryPolicy | None = None,
+                environ: Mapping[str, str] = os.environ) -> Client:
+    """A client for ``target``; for the local account, with the emulator running in this process."""
+    if target.local_state is None:
+        return Client(target.url, target.credentials, requests_per_minute=target.requests_per_minute,
+                      retry=retry, notify=notify, debug=debug)
+    from zcd_schema.emulator.app import Emulator
+    from zcd_schema.emulator.faults import Faults, FaultSpecError
+    from zcd_schema.emulator.store import Store
+    from zcd_schema.zendesk.client import in_process_transport
+
+    try:
+        faults = Faults.parse(environ.get(FAULTS_ENV, ""))
+    except FaultSpecError as exc:
+        raise UsageError(f"{FAULTS_ENV}: {exc}") from None
+    _prepare_state_dir(target.local_state.parent)
+    store = Store(target.local_state)
+    app = Emulator(store, faults=faults)
+    return Client(target.url, transport=in_process_transport(app), retry=retry, notify=notify, debug=debug,
+                  on_close=store.close)
+
+
+def _prepare_state_dir(folder: Path) -> None:
+    """Create ``.zcd/`` with a .gitignore, so the emulator's state is never committed by accident."""
+    folder.mkdir(parents=True, exist_ok=True)
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# zcd-schema's local state (the embedded emulator); not for version control\n*\n")
