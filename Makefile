@@ -1,5 +1,5 @@
 # The two commands of the README:
-#   make demo   set up and run the main job on examples/quickstart
+#   make demo   set up and run the main job (validate, plan, apply, plan) on examples/quickstart
 #   make test   install what the tests need and run them
 # Both create their own virtual environment in .venv (Python 3.10 or newer as $(PYTHON)).
 
@@ -25,8 +25,16 @@ $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 	$(PIP) install -e '.[test,bench]'
 	touch $@ $(VENV)/.installed $(VENV)/.installed-test
 
+DEMO := examples/quickstart
+
+# The main job, against the embedded emulator (the `local` account), from an empty account each time:
+# validate, plan, apply, and plan again (which must show no changes: --detailed-exitcode exits 2 otherwise).
 demo: $(VENV)/.installed
-	$(BIN)/zcd-schema validate --project examples/quickstart
+	rm -f $(DEMO)/.zcd/local.sqlite
+	$(BIN)/zcd-schema validate --project $(DEMO)
+	$(BIN)/zcd-schema plan --project $(DEMO)
+	$(BIN)/zcd-schema apply --project $(DEMO) --yes
+	$(BIN)/zcd-schema plan --project $(DEMO) --detailed-exitcode
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest

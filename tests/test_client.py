@@ -338,7 +338,7 @@ def test_unreachable_account_fails_with_exit_3_after_bounded_retries():
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]  # closed again: nothing listens here
     said = Recorder()
-    client = Client(f"http://127.0.0.1:{port}", sleep=said.sleep, retry=RetryPolicy(attempts=3))
+    client = Client(f"http://127.0.0.1:{port}", sleep=said.sleep)
     with pytest.raises(ApiError) as caught:
         client.list(OBJECT_TYPE.collection)
     assert caught.value.exit_code == EXIT_ACCOUNT and caught.value.status is None

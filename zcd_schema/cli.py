@@ -15,7 +15,18 @@ from typing import Any
 import click
 
 from zcd_schema import ISSUES_URL, __version__
-from zcd_schema.errors import EXIT_INTERNAL, EXIT_INVALID, EXIT_OK, EXIT_USAGE, UsageError, ZcdError
+from zcd_schema.errors import (
+    EXIT_ACCOUNT,
+    EXIT_CHANGES,
+    EXIT_GUARD,
+    EXIT_INTERNAL,
+    EXIT_INVALID,
+    EXIT_OK,
+    EXIT_PARTIAL,
+    EXIT_USAGE,
+    UsageError,
+    ZcdError,
+)
 
 FORMATS = ("text", "json", "github", "sarif")
 
@@ -29,7 +40,49 @@ def _project_option(f: Any) -> Any:
 
 
 def _debug_option(f: Any) -> Any:
-    return click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")(f)
+    return click.option("--debug", is_flag=True,
+                        help="Log each request (credentials redacted); show tracebacks of internal errors.")(f)
+
+
+def _account_options(f: Any) -> Any:
+    f = click.option("--url", default=None, metavar="URL",
+                     help="The account's base URL, e.g. http://127.0.0.1:8976 (overrides zcd.yaml).")(f)
+    return click.option("--account", default=None, metavar="NAME",
+                        help="An account of zcd.yaml, or 'local' (the embedded emulator; the default).")(f)
+
+
+def _say(line: str) -> None:
+    click.echo(f"zcd-schema: {line}", err=True)
+
+
+def _debug_log(debug: bool) -> Any:
+    if debug or os.environ.get("ZCD_DEBUG") == "1":
+        return lambda line: click.echo(f"debug: {line}", err=True)
+    return None
+
+
+def _color() -> bool:
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+
+
+def _invalid(project: Path, exc: Any) -> int:
+    """Print a failed validation the way validate does, on stderr; exit 1."""
+    from zcd_schema.render import diagnostics as render
+
+    click.echo(render.render_text(exc.result, _display(project)), nl=False, err=True)
+    click.echo(render.summary_line(exc.result, str(project)), err=True)
+    click.echo("error: the project is invalid; nothing was read from or written to the account", err=True)
+    return EXIT_INVALID
+
+
+def _render_plan(plan: Any, fmt: str) -> str:
+    from zcd_schema.render import plan as render
+
+    if fmt == "json":
+        return render.render_json(plan)
+    if fmt == "markdown":
+        return render.render_markdown(plan)
+    return render.render_text(plan, color=_color())
 
 
 def _display(root: Path) -> Any:
@@ -75,6 +128,161 @@ def validate(project: Path, fmt: str, strict: bool, debug: bool) -> int:
         body = render.render_github(result, display) if fmt == "github" else render.render_text(result, display)
         click.echo(body, nl=False)
         click.echo(render.summary_line(result, str(project)), err=True)
+    return EXIT_OK if result.valid else EXIT_INVALID
+
+
+PLAN_FORMATS = ("text", "markdown", "json")
+
+
+@cli.command()
+@_project_option
+@_account_options
+@click.option("-o", "--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="FILE",
+              help="Save the plan as JSON, for `apply FILE` and `show FILE`.")
+@click.option("--format", "fmt", type=click.Choice(PLAN_FORMATS), default="text", show_default=True,
+              help="text: for a terminal; markdown: for a pull-request comment; json: the plan document.")
+@click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes, 0 when there are none.")
+@click.option("--prune", is_flag=True, help="Plan the deletion of live types that no file declares.")
+@click.option("--fail-on", type=click.Choice(["breaking", "destructive"]), default=None,
+              help="Exit 4 when any change is at or above this risk (a review policy for CI).")
+@click.option("--target", "targets", multiple=True, metavar="KEY",
+              help="Plan only this key (repeatable); an unknown key is an error.")
+@_debug_option
+def plan(project: Path, account: str | None, url: str | None, out: Path | None, fmt: str,
+         detailed_exitcode: bool, prune: bool, fail_on: str | None, targets: tuple[str, ...], debug: bool) -> int:
+    """Validate, read the account, and show what apply would change, with the risk of each change.
+
+    Exit 0 (with --detailed-exitcode: 0 no changes, 2 changes), 1 invalid project, 3 account
+    unreachable or refusing, 4 --fail-on policy breached.
+    """
+    from zcd_schema import workflow
+    from zcd_schema.planning.plan import save
+
+    try:
+        with workflow.session(project, account, url, notify=_say, debug=_debug_log(debug)) as s:
+            result = workflow.make_plan(s, prune=prune, targets=targets)
+    except workflow.InvalidProject as exc:
+        return _invalid(project, exc)
+    if out is not None:
+        save(result, out)
+    click.echo(_render_plan(result, fmt), nl=False)
+    if out is not None:
+        _say(f"plan saved to {out}; apply it with: zcd-schema apply {out}")
+    if fail_on is not None:
+        over = result.at_or_above(fail_on)
+        if over:
+            names = ", ".join(f"{c.label} ({c.risk})" for c in over)
+            click.echo(f"error: --fail-on {fail_on}: {names}", err=True)
+            return EXIT_GUARD
+    if detailed_exitcode and result.changes:
+        return EXIT_CHANGES
+    return EXIT_OK
+
+
+@cli.command()
+@click.argument("plan_file", required=False, type=click.Path(dir_okay=False, path_type=Path), metavar="[FILE]")
+@_project_option
+@_account_options
+@click.option("--yes", is_flag=True, help="Apply without asking (for CI, when no saved plan is used).")
+@click.option("--allow-destroy", is_flag=True, help="Allow destructive changes (deletions, replacements, "
+              "removed properties). prevent_destroy still refuses.")
+@click.option("--prune", is_flag=True, help="Without FILE: also delete live types that no file declares.")
+@click.option("--parallelism", type=click.IntRange(1, 32), default=4, show_default=True, metavar="N",
+              help="Requests at once within each step.")
+@_debug_option
+def apply(plan_file: Path | None, project: Path, account: str | None, url: str | None, yes: bool,
+          allow_destroy: bool, prune: bool, parallelism: int, debug: bool) -> int:
+    """Apply a saved plan exactly (FILE), or plan, show, confirm and apply.
+
+    A saved plan is refused when an object it touches has moved since it was made. Exit 0 done,
+    1 invalid project, 3 account error (nothing applied), 4 refused by a guard (nothing written),
+    5 stopped part-way (the report says what was and was not applied).
+    """
+    from zcd_schema import workflow
+    from zcd_schema.planning import plan as plans
+    from zcd_schema.planning.apply import GuardError
+    from zcd_schema.render import plan as render
+
+    saved = plans.load(plan_file) if plan_file is not None else None
+    if saved is not None and prune:
+        raise click.UsageError("--prune applies when planning; a saved plan already says what it deletes")
+    try:
+        with workflow.session(project, account, url, notify=_say, debug=_debug_log(debug), plan=saved) as s:
+            if saved is not None:
+                workflow.check_same_account(saved, s)
+                chosen = saved
+            else:
+                chosen = workflow.make_plan(s, prune=prune, targets=())
+                click.echo(render.render_text(chosen, color=_color()), nl=False)
+                if not chosen.changes:
+                    return EXIT_OK
+                from zcd_schema.planning.apply import check_guards
+
+                check_guards(chosen, allow_destroy=allow_destroy, protected=workflow.protected_keys(s.project))
+                if not yes:
+                    if not sys.stdin.isatty():
+                        raise GuardError("refusing to apply without confirmation: there is no terminal to ask "
+                                         "on; pass --yes, or apply a saved plan (plan -o FILE, then apply FILE)")
+                    answer = click.prompt(f"Apply these {len(chosen.changes)} changes to {s.account.describe()}? "
+                                          "Only 'yes' is accepted", default="", show_default=False)
+                    if answer.strip() != "yes":
+                        raise GuardError("apply cancelled: the answer was not 'yes'; nothing was written")
+            report = workflow.apply_changes(chosen, s, allow_destroy=allow_destroy, parallelism=parallelism,
+                                            progress=click.echo)
+    except workflow.InvalidProject as exc:
+        return _invalid(project, exc)
+    if report.complete:
+        click.echo(f"Apply complete: {len(report.outcomes)} changes applied.")
+        return EXIT_OK
+    click.echo("Apply stopped part-way:" if report.wrote_anything else "Apply failed; nothing was changed:")
+    click.echo(render.render_report(report), nl=False)
+    click.echo("Run plan again to see exactly what is left.")
+    return EXIT_PARTIAL if report.wrote_anything else EXIT_ACCOUNT
+
+
+@cli.command()
+@click.argument("plan_file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE")
+@click.option("--format", "fmt", type=click.Choice(PLAN_FORMATS), default="text", show_default=True,
+              help="text, markdown or json (the plan document, as saved).")
+@_debug_option
+def show(plan_file: Path, fmt: str, debug: bool) -> int:
+    """Render a saved plan, without reaching any account."""
+    from zcd_schema.planning import plan as plans
+
+    click.echo(_render_plan(plans.load(plan_file), fmt), nl=False)
+    return EXIT_OK
+
+
+@cli.command(name="import")
+@_project_option
+@_account_options
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=None, metavar="DIR",
+              help="Where to write the files (default: the project folder). Existing files are never overwritten.")
+@_debug_option
+def import_(project: Path, account: str | None, url: str | None, out: Path | None, debug: bool) -> int:
+    """Write the account's object and relationship types as YAML: one file per object type, one for
+    the relationship types. A plan right after shows no changes."""
+    from zcd_schema import importer
+    from zcd_schema.project.load import SETTINGS_FILE, load_project
+    from zcd_schema.render import diagnostics as render
+    from zcd_schema.validate import validate_project
+    from zcd_schema.zendesk import live
+    from zcd_schema.zendesk.accounts import open_client, resolve_target
+
+    if not project.is_dir():
+        raise UsageError(f"--project {project}: not a folder")
+    settings = load_project(project)[0].settings
+    target = resolve_target(project, settings, account, url)
+    with open_client(target, notify=_say, debug=_debug_log(debug)) as client:
+        state = live.read_live_state(client, with_limits=False)
+    destination = out if out is not None else project
+    written = importer.write_project(state, destination, target.describe(), project / SETTINGS_FILE)
+    display = _display(destination)
+    for path in written:
+        click.echo(f"wrote {display(path.relative_to(destination).as_posix())}")
+    result = validate_project(destination)
+    click.echo(render.render_text(result, display), nl=False, err=True)
+    click.echo(render.summary_line(result, str(destination)), err=True)
     return EXIT_OK if result.valid else EXIT_INVALID
 
 

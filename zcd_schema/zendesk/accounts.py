@@ -102,6 +102,9 @@ def open_client(target: Target, *, notify: Callable[[str], None] | None = None,
         faults = Faults.parse(environ.get(FAULTS_ENV, ""))
     except FaultSpecError as exc:
         raise UsageError(f"{FAULTS_ENV}: {exc}") from None
+    if faults.active and retry is None:
+        # Faults of an in-process emulator are a rehearsal: backing off in real time helps nothing.
+        retry = RetryPolicy(attempts=10, backoff_base=0.01, backoff_cap=0.1)
     _prepare_state_dir(target.local_state.parent)
     store = Store(target.local_state)
     app = Emulator(store, faults=faults)

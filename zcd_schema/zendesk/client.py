@@ -93,6 +93,7 @@ def _basic_blob(email: str, token: str) -> str:
 @dataclass(frozen=True)
 class RetryPolicy:
     attempts: int = 6  # tries per request, the first included
+    connect_attempts: int = 3  # when nothing answers at all: a wrong URL or a down network, rarely a blip
     total_seconds: float = 300.0  # never start a wait that would end later than this after the first try
     max_retry_after: float = 120.0  # a longer Retry-After is not waited out: the error says so
     backoff_base: float = 0.5
@@ -319,6 +320,8 @@ class Client:
                         return outcome
                 lost = lost or reached
                 error = ApiError(reason, method=method, path=shown, attempts=attempt)
+                if not reached and attempt >= self.retry.connect_attempts:
+                    raise error
                 self._wait_or_raise(error, self._backoff(attempt), started, f"{reason} on {method} {shown}")
                 continue
 

@@ -1,0 +1,1 @@
+"""Desired versus live: diff, risk, the plan and applying it."""

@@ -1,0 +1,146 @@
+"""Declared versus live, key by key: which types to create, update, replace or delete, and for an
+update, every leaf that differs between the two schemas. deepdiff stays inside this module.
+
+Both sides are normalised first (``Kind.normalize``): server-owned fields, the
+``additionalProperties: false`` Zendesk adds and key order never show up as changes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from zcd_schema.project.model import Project
+from zcd_schema.zendesk.kinds import KINDS, Kind
+from zcd_schema.zendesk.live import LiveState
+
+# Lists whose order means nothing: compared as sets, so ["a", "b"] and ["b", "a"] are equal and a
+# changed member shows as one removed and one added.
+SET_KEYWORDS = frozenset({"enum", "required", "type"})
+_MEMBER = "\x00member"  # the value of a set member once a list is turned into a dict
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One leaf that differs: a path into the schema, and what happened there."""
+
+    path: tuple[str, ...]
+    action: str  # "added", "removed" or "changed"
+    old: Any = None
+    new: Any = None
+
+
+@dataclass(frozen=True)
+class Delta:
+    kind: Kind
+    key: str
+    action: str  # create, update, replace, delete
+    before: dict[str, Any] | None  # the live content (normalised), None for a create
+    after: dict[str, Any] | None  # the declared content, None for a delete
+    differences: tuple[Difference, ...] = ()
+    prevent_destroy: bool = False
+
+
+@dataclass(frozen=True)
+class Comparison:
+    deltas: tuple[Delta, ...]
+    unmanaged: tuple[tuple[str, str], ...]  # (kind, key) of live types that no file declares
+    unchanged: int
+
+
+def compare(project: Project, live: LiveState, *, prune: bool, targets: Iterable[str] = ()) -> Comparison:
+    wanted = set(targets)
+    deltas: list[Delta] = []
+    unmanaged: list[tuple[str, str]] = []
+    unchanged = 0
+    for kind in KINDS.values():
+        declared = {key: kind.to_content(obj) for key, obj in _declared(project, kind).items()}
+        protected = {key for key, obj in _declared(project, kind).items() if obj.prevent_destroy}
+        current = {key: kind.normalize(item) for (name, key), item in live.items.items() if name == kind.name}
+        for key in sorted(set(declared) | set(current)):
+            if wanted and key not in wanted:
+                continue
+            after = _content(declared.get(key))
+            before = current.get(key)
+            if before is None:
+                deltas.append(Delta(kind, key, "create", None, after))
+            elif after is None:
+                if prune:
+                    deltas.append(Delta(kind, key, "delete", _content(before), None))
+                else:
+                    unmanaged.append((kind.name, key))
+            else:
+                before = _content(before)
+                differences = tuple(differences_between(before, after))
+                if not differences:
+                    unchanged += 1
+                elif kind.update_fields:
+                    deltas.append(Delta(kind, key, "update", before, after, differences, key in protected))
+                else:
+                    deltas.append(Delta(kind, key, "replace", before, after, differences, key in protected))
+    return Comparison(tuple(deltas), tuple(unmanaged), unchanged)
+
+
+def known_keys(project: Project, live: LiveState) -> set[str]:
+    """Every key --target may name: declared or live, of any kind."""
+    keys = {key for kind in KINDS.values() for key in _declared(project, kind)}
+    return keys | {key for _, key in live.items}
+
+
+def _declared(project: Project, kind: Kind) -> dict[str, Any]:
+    return project.object_types if kind.name == "object_type" else project.relationship_types
+
+
+def _content(content: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The comparable content: without the key, which is the identity rather than content."""
+    if content is None:
+        return None
+    return {name: value for name, value in content.items() if name != "key"}
+
+
+def differences_between(before: Any, after: Any) -> list[Difference]:
+    from deepdiff import DeepDiff
+
+    found: list[Difference] = []
+    tree = DeepDiff(_as_sets(before), _as_sets(after), view="tree", threshold_to_diff_deeper=0)
+    for report, action in (("dictionary_item_added", "added"), ("dictionary_item_removed", "removed"),
+                           ("values_changed", "changed"), ("type_changes", "changed"),
+                           ("iterable_item_added", "added"), ("iterable_item_removed", "removed")):
+        for level in tree.get(report, []):
+            path = tuple(str(part) for part in level.path(output_format="list"))
+            old, new = _plain(level.t1), _plain(level.t2)
+            if path and len(path) >= 2 and path[-2] in SET_KEYWORDS and (old == _MEMBER or new == _MEMBER):
+                member = json.loads(path[-1])  # a set member added or removed
+                path, old, new = path[:-1], (member if action == "removed" else None), (
+                    member if action == "added" else None)
+            found.append(Difference(path, action, _from_sets(old), _from_sets(new)))
+    return sorted(found, key=lambda d: (d.path, d.action))
+
+
+def _as_sets(value: Any, parent: str | None = None) -> Any:
+    """Turn the order-free lists into dicts keyed by each member's JSON, recursively."""
+    if isinstance(value, dict):
+        return {k: _as_sets(v, k) for k, v in value.items()}
+    if parent in SET_KEYWORDS and isinstance(value, (list, str)):
+        members = value if isinstance(value, list) else [value]
+        return {json.dumps(m, sort_keys=True): _MEMBER for m in members}
+    if isinstance(value, list):
+        return [_as_sets(v) for v in value]
+    return value
+
+
+def _from_sets(value: Any) -> Any:
+    if isinstance(value, dict):
+        if value and all(v == _MEMBER for v in value.values()):
+            return [json.loads(k) for k in value]
+        return {k: _from_sets(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_from_sets(v) for v in value]
+    return value
+
+
+def _plain(value: Any) -> Any:
+    """deepdiff's "not present" marker as None."""
+    return None if type(value).__name__ == "NotPresent" else value
