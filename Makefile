@@ -41,6 +41,7 @@ test: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/validate.py
+	$(BIN)/python benchmarks/plan_apply.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis benchmarks/.work

@@ -118,3 +118,29 @@ def test_validate_imports_no_network_or_emulator_code(run) -> None:
 
     result = subprocess.run([sys.executable, "-c", code, str(QUICKSTART)], capture_output=True, text=True)
     assert result.stdout.strip().splitlines()[-1] == "[]", result.stdout + result.stderr
+
+
+def test_every_command_has_help_and_is_in_the_readme():
+    import click
+
+    from zcd_schema.cli import cli
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+
+    def walk(group: click.Group, prefix: str):
+        for name, command in group.commands.items():
+            if isinstance(command, click.Group):
+                yield from walk(command, f"{prefix}{name} ")
+            else:
+                yield f"{prefix}{name}", command
+
+    names = []
+    for name, command in walk(cli, ""):
+        names.append(name)
+        assert command.help and len(command.help) > 20, name
+        assert f"zcd-schema {name}" in readme, name
+        for option in command.params:
+            for flag in getattr(option, "opts", []):
+                if flag.startswith("--") and flag not in ("--help", "--debug", "--project"):
+                    assert flag in readme, f"{name} {flag}"
+    assert {"validate", "plan", "apply", "show", "import", "emulator serve"} <= set(names)

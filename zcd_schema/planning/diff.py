@@ -73,7 +73,9 @@ def compare(project: Project, live: LiveState, *, prune: bool, targets: Iterable
                     unmanaged.append((kind.name, key))
             else:
                 before = _content(before)
-                differences = tuple(differences_between(before, after))
+                # equal dicts need no deepdiff (which is slow); unequal ones may still differ only in
+                # the order of set-like lists, which differences_between ignores
+                differences = () if before == after else tuple(differences_between(before, after))
                 if not differences:
                     unchanged += 1
                 elif kind.update_fields:
