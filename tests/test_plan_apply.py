@@ -15,6 +15,7 @@ from conftest import QUICKSTART, zcd_executable
 
 from zcd_schema.cli import main
 from zcd_schema.project.model import Settings
+from zcd_schema.importer import RELATIONSHIPS_FILE
 from zcd_schema.zendesk import live
 from zcd_schema.zendesk.accounts import open_client, resolve_target
 from zcd_schema.zendesk.kinds import OBJECT_TYPE, RELATIONSHIP_TYPE
@@ -437,7 +438,16 @@ def test_import_round_trip_with_keys_yaml_would_misread(zcd, tmp_path, emulator_
     assert zcd("validate", "--project", out, "--strict").code == 0
     assert zcd("plan", "--project", out, "--url", served.url, "--detailed-exitcode").code == 0
     again = zcd("import", "--project", tmp_path, "--url", served.url, "--out", out)
-    assert again.code == 64 and "would overwrite" in again.err
+    assert again.code == 64 and "already declares" in again.err
+    for path in (out / "object_types").iterdir():
+        path.rename(out / f"moved-{path.name}")  # declared elsewhere in the folder: still refused
+    assert "already declares" in zcd("import", "--project", tmp_path, "--url", served.url, "--out", out).err
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / RELATIONSHIPS_FILE).write_text("# mine\n")
+    clash = zcd("import", "--project", tmp_path, "--url", served.url, "--out", other)
+    assert clash.code == 64 and "would overwrite relationship_types.yaml" in clash.err
+    assert (other / RELATIONSHIPS_FILE).read_text() == "# mine\n" and not (other / "object_types").exists()
 
 
 def test_quickstart_main_job_as_a_real_process(tmp_path):
@@ -459,3 +469,46 @@ def test_quickstart_main_job_as_a_real_process(tmp_path):
     assert applied.returncode == 0 and "Apply complete: 7 changes applied." in applied.stdout
     second = run("plan", "--detailed-exitcode")
     assert second.returncode == 0 and "No changes" in second.stdout
+
+
+def test_ctrl_c_during_apply_reports_what_was_done(tmp_path):
+    """SIGINT to a real process: the requests in flight finish, no more start, the report is printed."""
+    import signal
+    import time
+
+    project = tmp_path / "project"
+    project.mkdir()
+    types = {f"type{i:02d}": {"schema": {"properties": {"id": {"type": "string"}}}} for i in range(30)}
+    (project / "types.yaml").write_text(doc(types))
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith(("ZENDESK_", "ZCD_"))},
+           "ZCD_EMULATOR_FAULTS": "latency=0.1", "NO_COLOR": "1"}
+    process = subprocess.Popen([*zcd_executable(), "apply", "--project", str(project), "--yes", "--parallelism", "1"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    assert process.stdout is not None
+    for line in process.stdout:
+        if "created" in line:  # the apply is under way
+            break
+    time.sleep(0.3)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 5, out + err
+    assert "Apply interrupted:" in out and "Applied (" in out and "Not attempted (" in out
+    assert "Traceback" not in err
+
+
+def test_faults_during_apply_over_a_socket(zcd, workspace, emulator_factory):
+    """Each fault kind once, against a served emulator: the apply converges, nothing doubled."""
+    from zcd_schema.emulator.faults import Faults
+
+    served = emulator_factory(served=True, faults=Faults(retry_after=0))
+    served.faults.script("429", "500", "drop", method="POST")
+    served.faults.script("503", method="GET")
+    schema = {"properties": {"id": {"type": "string"}}}
+    root = workspace(doc({"product": {"schema": schema}, "supplier": {"schema": schema}},
+                         {"link": {"source": "product", "target": "supplier"}}))
+    applied = zcd("apply", "--project", root, "--url", served.url, "--yes", "--parallelism", "1")
+    assert applied.code == 0, applied.out + applied.err
+    assert {"429": 1, "500": 1, "drop": 1, "503": 1} == dict(served.faults.counts)
+    assert zcd("plan", "--project", root, "--url", served.url, "--detailed-exitcode").code == 0
+    with served.client() as client:
+        assert len(client.list(OBJECT_TYPE.collection)) == 2 and len(client.list(RELATIONSHIP_TYPE.collection)) == 1

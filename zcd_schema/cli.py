@@ -234,10 +234,15 @@ def apply(plan_file: Path | None, project: Path, account: str | None, url: str |
     if report.complete:
         click.echo(f"Apply complete: {len(report.outcomes)} changes applied.")
         return EXIT_OK
-    click.echo("Apply stopped part-way:" if report.wrote_anything else "Apply failed; nothing was changed:")
+    if report.interrupted:
+        click.echo("Apply interrupted:" if report.wrote_anything else "Apply interrupted; nothing was changed:")
+    else:
+        click.echo("Apply stopped part-way:" if report.wrote_anything else "Apply failed; nothing was changed:")
     click.echo(render.render_report(report), nl=False)
     click.echo("Run plan again to see exactly what is left.")
-    return EXIT_PARTIAL if report.wrote_anything else EXIT_ACCOUNT
+    if report.wrote_anything:
+        return EXIT_PARTIAL
+    return 130 if report.interrupted else EXIT_ACCOUNT
 
 
 @cli.command()

@@ -16,7 +16,7 @@ import yaml
 
 from zcd_schema import __version__
 from zcd_schema.errors import UsageError
-from zcd_schema.project.load import SETTINGS_FILE
+from zcd_schema.project.load import SETTINGS_FILE, load_project
 from zcd_schema.zendesk.kinds import OBJECT_TYPE
 from zcd_schema.zendesk.live import LiveState
 
@@ -63,6 +63,13 @@ def _file_name(key: str, used: set[str]) -> str:
 def write_project(state: LiveState, out: Path, source: str, settings_from: Path | None) -> list[Path]:
     """Write the files; refuse (before writing anything) to overwrite a file that exists."""
     files = plan_files(state)
+    if out.is_dir():  # the types must not already be declared there: that would make the project invalid
+        existing_project, _ = load_project(out)
+        declared = sorted((set(existing_project.object_types) & set(state.object_types))
+                          | (set(existing_project.relationship_types) & set(state.relationship_types)))
+        if declared:
+            shown = ", ".join(declared[:5]) + (f" and {len(declared) - 5} more" if len(declared) > 5 else "")
+            raise UsageError(f"{out} already declares {shown}; import into an empty folder with --out")
     header = f"# Imported from {source} by zcd-schema {__version__}.\n"
     existing = [name for name in files if (out / name).exists()]
     if existing:

@@ -90,6 +90,7 @@ class Outcome:
 @dataclass
 class ApplyReport:
     outcomes: list[Outcome]
+    interrupted: bool = False
 
     def with_state(self, state: str) -> list[Outcome]:
         return [o for o in self.outcomes if o.state == state]
@@ -131,6 +132,7 @@ def apply_plan(plan: Plan, client: Client, *, parallelism: int = 4,
         past = "deleted" if operation == "delete" else "updated" if change.action == "update" else "created"
         say(f"  {_SYMBOL[change.action]} {change.label}: {past}{step} in {time.monotonic() - started:.1f} s")
 
+    interrupted = False
     for kind, actions, operation in STEPS:
         if stop.is_set():
             break
@@ -138,8 +140,15 @@ def apply_plan(plan: Plan, client: Client, *, parallelism: int = 4,
         if not work:
             continue
         with ThreadPoolExecutor(max_workers=max(1, parallelism), thread_name_prefix="zcd-apply") as pool:
-            list(pool.map(lambda o, op=operation: run(o, op), work))
-    return ApplyReport(list(outcomes.values()))
+            futures = [pool.submit(run, o, operation) for o in work]
+            try:
+                for future in futures:
+                    future.result()
+            except KeyboardInterrupt:  # Ctrl-C: finish the requests in flight, start no more, report
+                stop.set()
+                interrupted = True
+                say("  interrupted: waiting for the requests in flight, starting no more")
+    return ApplyReport(list(outcomes.values()), interrupted)
 
 
 def _perform(client: Client, change: Change, operation: str) -> None:
