@@ -85,7 +85,7 @@ def phases(url: str, parallelism: int) -> dict[str, tuple[float, int]]:
     account = AccountRef("bench", url)
     figures = {}
     with Client(url) as client:
-        def measure(name: str, work):  # noqa: ANN001, ANN202
+        def measure(name: str, work):
             sent, started = client.requests_sent, time.perf_counter()
             value = work()
             figures[name] = (time.perf_counter() - started, client.requests_sent - sent)

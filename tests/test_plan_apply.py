@@ -14,8 +14,8 @@ import pytest
 from conftest import QUICKSTART, zcd_executable
 
 from zcd_schema.cli import main
-from zcd_schema.project.model import Settings
 from zcd_schema.importer import RELATIONSHIPS_FILE
+from zcd_schema.project.model import Settings
 from zcd_schema.zendesk import live
 from zcd_schema.zendesk.accounts import open_client, resolve_target
 from zcd_schema.zendesk.kinds import OBJECT_TYPE, RELATIONSHIP_TYPE
