@@ -424,3 +424,18 @@ def test_redact_masks_every_form_of_the_secret():
     blob = base64.b64encode(f"{EMAIL}/token:{TOKEN}".encode()).decode()
     text = client.redact(f"a {TOKEN} b Basic {blob} c {EMAIL}/token:{TOKEN}")
     assert TOKEN not in text and blob not in text and text.count("[redacted]") == 3
+
+
+def test_a_lost_create_that_shows_up_late_is_not_a_conflict():
+    """Eventual consistency (the emulator is never late, so a mock): the first create answers 500, the
+    check finds nothing, the second create answers 409 because the first landed after all."""
+    item = {"key": "product", "schema": {"properties": {"id": {"type": "string"}}, "additionalProperties": False}}
+    answers = {"POST": iter([httpx.Response(500, json={"errors": [{"detail": "oops"}]}),
+                             httpx.Response(409, json={"errors": [{"detail": "already exists"}]})]),
+               "GET": iter([httpx.Response(404, json={"errors": [{"detail": "not found"}]}),
+                            httpx.Response(200, json={"data": item})])}
+    said = Recorder()
+    client = Client("https://acme.zendesk.com", transport=httpx.MockTransport(lambda r: next(answers[r.method])),
+                    sleep=said.sleep)
+    created = live.create(client, OBJECT_TYPE, product())
+    assert created == item

@@ -405,7 +405,8 @@ def test_plan_and_apply_against_a_served_emulator_with_credentials(zcd, workspac
     planned = zcd("plan", "--project", root, "--url", served.url, "-o", saved, "--debug", env=creds)
     assert planned.code == 0 and f"Account: {served.url.split('//')[1]} ({served.url})" in planned.out
     assert "debug: GET /api/sunshine/objects/types?per_page=1000 -> 200 OK" in planned.err
-    applied = zcd("apply", saved, "--project", root, "--debug", env=creds)
+    applied = zcd("--debug", "apply", saved, "--project", root, env=creds)  # --debug before the command too
+    assert "debug: POST /api/sunshine/objects/types -> 201 Created" in applied.err
     assert applied.code == 0, applied.err
     assert zcd("plan", "--project", root, "--url", served.url, "--detailed-exitcode", env=creds).code == 0
     everything = refused.out + refused.err + planned.out + planned.err + applied.out + applied.err + saved.read_text()

@@ -56,7 +56,9 @@ def _say(line: str) -> None:
 
 
 def _debug_log(debug: bool) -> Any:
-    if debug or os.environ.get("ZCD_DEBUG") == "1":
+    """The request log of --debug (given to the command or to zcd-schema itself) or ZCD_DEBUG=1."""
+    root = click.get_current_context().find_root()
+    if debug or root.params.get("debug") or os.environ.get("ZCD_DEBUG") == "1":
         return lambda line: click.echo(f"debug: {line}", err=True)
     return None
 

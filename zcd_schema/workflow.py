@@ -12,7 +12,7 @@ from pathlib import Path
 from zcd_schema.errors import UsageError
 from zcd_schema.planning import apply as applying
 from zcd_schema.planning.plan import AccountRef, Plan, build_plan
-from zcd_schema.project.model import LOCAL_ACCOUNT, Project, Settings
+from zcd_schema.project.model import Project, Settings
 from zcd_schema.validate import ValidationResult, validate_project
 from zcd_schema.zendesk import live
 from zcd_schema.zendesk.accounts import Target, open_client, resolve_target
@@ -96,8 +96,7 @@ def saved_plan_target(plan: Plan, settings: Settings, account: str | None,
 
 def check_same_account(plan: Plan, s: Session) -> None:
     ours = s.account
-    if (plan.account.name, plan.account.url) != (ours.name, ours.url) and not (
-            plan.account.url is None and ours.url is None and ours.name == plan.account.name == LOCAL_ACCOUNT):
+    if (plan.account.name, plan.account.url) != (ours.name, ours.url):
         raise applying.GuardError(f"the plan was made for {plan.account.describe()}, not {ours.describe()}; "
                                   "nothing was written")
 

@@ -331,6 +331,11 @@ class Client:
                 return Response(status, _json(body), attempt)
             if method == "DELETE" and status == 404 and lost:
                 return Response(204, None, attempt, reconciled=True)  # the lost attempt did the work
+            if status == 409 and lost and reconcile is not None:
+                # "already exists" after a lost create: the first attempt landed after all
+                found = reconcile()
+                if found is not None:
+                    return Response(201, {"data": found}, attempt, reconciled=True)
             error = self._error(method, shown, response, body, attempt)
             if 300 <= status < 400:
                 raise error
