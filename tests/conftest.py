@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -109,3 +111,48 @@ def emulator_factory():
 def emulated(request, emulator_factory) -> Emulated:
     """The emulator with default settings, once in-process and once over a socket."""
     return emulator_factory(served=request.param == "served")
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def plan(self) -> dict:
+        return json.loads(self.out)
+
+
+@pytest.fixture
+def zcd(capsys, monkeypatch):
+    """The real CLI, in this process: ``zcd("plan", "--project", dir)`` -> Result."""
+
+    def _run(*args: str, env: dict[str, str] | None = None) -> Result:
+        with monkeypatch.context() as patch:
+            patch.delenv("ZCD_EMULATOR_FAULTS", raising=False)
+            for name, value in (env or {}).items():
+                patch.setenv(name, value)
+            try:
+                from zcd_schema.cli import main
+
+                main([str(a) for a in args])
+                code = 0
+            except SystemExit as exc:
+                code = int(exc.code or 0)
+        out, err = capsys.readouterr()
+        assert "Traceback" not in err, err
+        return Result(code, out, err)
+
+    return _run
+
+
+def doc(object_types: dict | None = None, relationship_types: dict | None = None) -> str:
+    document: dict = {}
+    if object_types:
+        document["object_types"] = object_types
+    if relationship_types:
+        document["relationship_types"] = relationship_types
+    return json.dumps(document, indent=1)
+
+

@@ -9,7 +9,8 @@ import jsonschema
 import pytest
 from conftest import CASES
 
-from zcd_schema.render.diagnostics import github_annotation, render_github, render_sarif
+from zcd_schema.render.diagnostics import render_github, render_sarif
+from zcd_schema.render.github import github_annotation
 from zcd_schema.validate import validate_project
 
 

@@ -7,60 +7,16 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import QUICKSTART, zcd_executable
+from conftest import QUICKSTART, doc, zcd_executable
 
-from zcd_schema.cli import main
 from zcd_schema.importer import RELATIONSHIPS_FILE
 from zcd_schema.project.model import Settings
 from zcd_schema.zendesk import live
 from zcd_schema.zendesk.accounts import open_client, resolve_target
 from zcd_schema.zendesk.kinds import OBJECT_TYPE, RELATIONSHIP_TYPE
-
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-    @property
-    def plan(self) -> dict:
-        return json.loads(self.out)
-
-
-@pytest.fixture
-def zcd(capsys, monkeypatch):
-    """The real CLI, in this process: ``zcd("plan", "--project", dir)`` -> Result."""
-
-    def _run(*args: str, env: dict[str, str] | None = None) -> Result:
-        with monkeypatch.context() as patch:
-            patch.delenv("ZCD_EMULATOR_FAULTS", raising=False)
-            for name, value in (env or {}).items():
-                patch.setenv(name, value)
-            try:
-                main([str(a) for a in args])
-                code = 0
-            except SystemExit as exc:
-                code = int(exc.code or 0)
-        out, err = capsys.readouterr()
-        assert "Traceback" not in err, err
-        return Result(code, out, err)
-
-    return _run
-
-
-def doc(object_types: dict | None = None, relationship_types: dict | None = None) -> str:
-    document: dict = {}
-    if object_types:
-        document["object_types"] = object_types
-    if relationship_types:
-        document["relationship_types"] = relationship_types
-    return json.dumps(document, indent=1)
-
 
 BASE = {"properties": {"id": {"type": "string"}, "name": {"type": "string", "maxLength": 50, "minLength": 1,
                                                           "pattern": "^[A-Z]"},
@@ -346,7 +302,8 @@ def test_show_renders_a_saved_plan_in_every_format(zcd, workspace):
     assert zcd("show", saved).out == text
     assert json.loads(zcd("show", saved, "--format", "json").out) == json.loads(saved.read_text())
     markdown = zcd("show", saved, "--format", "markdown").out
-    assert "| `+` | create object type product | safe |" in markdown
+    assert markdown.startswith("<!-- zcd-schema plan: project=") and "accounts=local -->" in markdown.splitlines()[0]
+    assert "<details><summary><code>+</code> create object type product (safe)</summary>" in markdown
     document = json.loads(saved.read_text())
     assert document["format_version"] == 1 and document["account"]["name"] == "local"
     assert document["changes"][0]["live_fingerprint"] is None

@@ -6,6 +6,7 @@ anything unexpected exits 70 with a one-line message (the traceback only with ``
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import traceback
@@ -49,6 +50,29 @@ def _account_options(f: Any) -> Any:
                      help="The account's base URL, e.g. http://127.0.0.1:8976 (overrides zcd.yaml).")(f)
     return click.option("--account", default=None, metavar="NAME",
                         help="An account of zcd.yaml, or 'local' (the embedded emulator; the default).")(f)
+
+
+SUMMARY_LIMIT = 1 << 20  # GitHub's limit on a step summary: 1 MiB
+
+
+def _summary_option(f: Any) -> Any:
+    return click.option("--summary-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                        metavar="PATH", help="Append a markdown report to this file (point it at "
+                        "$GITHUB_STEP_SUMMARY); kept under GitHub's 1 MiB.")(f)
+
+
+def _append_summary(path: Path, render: Any) -> None:
+    """Append ``render(budget)`` to ``path``, keeping the whole file under 1 MiB."""
+    try:
+        used = path.stat().st_size if path.exists() else 0
+        budget = SUMMARY_LIMIT - used
+        if budget < 4096:
+            _say(f"{path} is nearly 1 MiB already; the summary was not added")
+            return
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(("\n" if used else "") + render(budget - 1))
+    except OSError as exc:
+        raise UsageError(f"--summary-file {path}: {exc.strerror or exc}") from None
 
 
 def _say(line: str) -> None:
@@ -111,8 +135,9 @@ def cli(debug: bool) -> None:
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
               help="text: one line per problem; json; github: workflow annotations; sarif: SARIF 2.1.0.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@_summary_option
 @_debug_option
-def validate(project: Path, fmt: str, strict: bool, debug: bool) -> int:
+def validate(project: Path, fmt: str, strict: bool, summary_file: Path | None, debug: bool) -> int:
     """Check every file of the project, offline: formats, Zendesk's rules, hard limits.
 
     Exit 0 when valid, 1 when any error (or, with --strict, any warning) is found.
@@ -130,55 +155,92 @@ def validate(project: Path, fmt: str, strict: bool, debug: bool) -> int:
         body = render.render_github(result, display) if fmt == "github" else render.render_text(result, display)
         click.echo(body, nl=False)
         click.echo(render.summary_line(result, str(project)), err=True)
+    if summary_file is not None:
+        _append_summary(summary_file, lambda budget: render.render_markdown(result, display, budget))
     return EXIT_OK if result.valid else EXIT_INVALID
 
 
 PLAN_FORMATS = ("text", "markdown", "json")
+PLAN_FORMATS_CI = (*PLAN_FORMATS, "github")
+# When several accounts are planned, the exit code is that of the worst outcome, in this order.
+_WORST = (EXIT_ACCOUNT, EXIT_GUARD, EXIT_CHANGES, EXIT_OK)
 
 
 @cli.command()
 @_project_option
-@_account_options
-@click.option("-o", "--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="FILE",
-              help="Save the plan as JSON, for `apply FILE` and `show FILE`.")
-@click.option("--format", "fmt", type=click.Choice(PLAN_FORMATS), default="text", show_default=True,
-              help="text: for a terminal; markdown: for a pull-request comment; json: the plan document.")
+@click.option("--account", "accounts", multiple=True, metavar="NAME",
+              help="An account of zcd.yaml, or 'local' (the default). Repeat to plan several at once.")
+@click.option("--all-accounts", is_flag=True, help="Plan every account zcd.yaml declares, at once.")
+@click.option("--url", default=None, metavar="URL",
+              help="The account's base URL, e.g. http://127.0.0.1:8976 (overrides zcd.yaml).")
+@click.option("-o", "--out", "out", default=None, metavar="FILE",
+              help="Save the plan as JSON, for `apply FILE` and `show FILE`. With several accounts, "
+                   "FILE must contain {account}, e.g. plans/{account}.json.")
+@click.option("--format", "fmt", type=click.Choice(PLAN_FORMATS_CI), default="text", show_default=True,
+              help="text: for a terminal; markdown: a pull-request comment; json: the plan document; "
+                   "github: workflow annotations at each change's declaration, then the text plan.")
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes, 0 when there are none.")
 @click.option("--prune", is_flag=True, help="Plan the deletion of live types that no file declares.")
 @click.option("--fail-on", type=click.Choice(["breaking", "destructive"]), default=None,
               help="Exit 4 when any change is at or above this risk (a review policy for CI).")
 @click.option("--target", "targets", multiple=True, metavar="KEY",
               help="Plan only this key (repeatable); an unknown key is an error.")
+@_summary_option
 @_debug_option
-def plan(project: Path, account: str | None, url: str | None, out: Path | None, fmt: str,
-         detailed_exitcode: bool, prune: bool, fail_on: str | None, targets: tuple[str, ...], debug: bool) -> int:
-    """Validate, read the account, and show what apply would change, with the risk of each change.
+def plan(project: Path, accounts: tuple[str, ...], all_accounts: bool, url: str | None, out: str | None, fmt: str,
+         detailed_exitcode: bool, prune: bool, fail_on: str | None, targets: tuple[str, ...],
+         summary_file: Path | None, debug: bool) -> int:
+    """Validate, read the account(s), and show what apply would change, with the risk of each change.
 
-    Exit 0 (with --detailed-exitcode: 0 no changes, 2 changes), 1 invalid project, 3 account
-    unreachable or refusing, 4 --fail-on policy breached.
+    Exit 0 (with --detailed-exitcode: 0 no changes, 2 changes), 1 invalid project, 3 an account
+    unreachable or refusing, 4 --fail-on policy breached. With several accounts, the worst of these.
     """
     from zcd_schema import workflow
-    from zcd_schema.planning.plan import save
+    from zcd_schema.planning.plan import save, to_document
+    from zcd_schema.render import plan as render
 
+    several = all_accounts or len(accounts) > 1
+    if out is not None and several and "{account}" not in out:
+        raise click.UsageError("with several accounts, -o needs {account} in the file name, e.g. plans/{account}.json")
     try:
-        with workflow.session(project, account, url, notify=_say, debug=_debug_log(debug)) as s:
-            result = workflow.make_plan(s, prune=prune, targets=targets)
+        _, plans, failures = workflow.plan_accounts(project, accounts, all_accounts, url, prune=prune,
+                                                    targets=targets, notify=_say, debug=_debug_log(debug))
     except workflow.InvalidProject as exc:
         return _invalid(project, exc)
-    if out is not None:
-        save(result, out)
-    click.echo(_render_plan(result, fmt), nl=False)
-    if out is not None:
-        _say(f"plan saved to {out}; apply it with: zcd-schema apply {out}")
+    failed = [(f.account, f.message) for f in failures]
+    for saved in plans if out is not None else []:
+        path = Path(out.replace("{account}", saved.account.name))  # type: ignore[union-attr]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        save(saved, path)
+        _say(f"plan for {saved.account.name} saved to {path}; apply it with: zcd-schema apply {path}")
+    if fmt == "json":
+        if several:
+            document = {"plans": [to_document(p) for p in plans],
+                        "failures": [{"account": a, "message": m} for a, m in failed]}
+            click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+        else:
+            click.echo(render.render_json(plans[0]), nl=False)
+    elif fmt == "markdown":
+        click.echo(render.render_markdown(plans, project=project.as_posix(), failures=failed), nl=False)
+    elif fmt == "github":
+        click.echo(render.render_github(plans, _display(project), failed), nl=False)
+    else:
+        click.echo("\n".join(render.render_text(p, color=_color()) for p in plans), nl=False)
+    for name, message in failed:
+        click.echo(f"error: account {name}: {message}", err=True)
+    if summary_file is not None:
+        _append_summary(summary_file, lambda budget: render.render_markdown(
+            plans, project=project.as_posix(), failures=failed, limit=budget))
+    codes = [f.exit_code for f in failures]
     if fail_on is not None:
-        over = result.at_or_above(fail_on)
+        over = [(p.account.name, c) for p in plans for c in p.at_or_above(fail_on)]
         if over:
-            names = ", ".join(f"{c.label} ({c.risk})" for c in over)
+            names = ", ".join(f"{c.label} ({c.risk})" + (f" on {a}" if several else "") for a, c in over)
             click.echo(f"error: --fail-on {fail_on}: {names}", err=True)
-            return EXIT_GUARD
-    if detailed_exitcode and result.changes:
-        return EXIT_CHANGES
-    return EXIT_OK
+            codes.append(EXIT_GUARD)
+    if detailed_exitcode and any(p.changes for p in plans):
+        codes.append(EXIT_CHANGES)
+    return min(codes, key=_WORST.index) if codes else EXIT_OK
 
 
 @cli.command()
@@ -248,15 +310,28 @@ def apply(plan_file: Path | None, project: Path, account: str | None, url: str |
 
 
 @cli.command()
-@click.argument("plan_file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE")
-@click.option("--format", "fmt", type=click.Choice(PLAN_FORMATS), default="text", show_default=True,
-              help="text, markdown or json (the plan document, as saved).")
+@click.argument("plan_files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path),
+                metavar="FILE...")
+@_project_option
+@click.option("--format", "fmt", type=click.Choice(PLAN_FORMATS_CI), default="text", show_default=True,
+              help="text, markdown (one comment for all the files), json (the plan document as saved; "
+                   "several: {\"plans\": [...]}) or github (annotations; paths relative to --project).")
 @_debug_option
-def show(plan_file: Path, fmt: str, debug: bool) -> int:
-    """Render a saved plan, without reaching any account."""
+def show(plan_files: tuple[Path, ...], project: Path, fmt: str, debug: bool) -> int:
+    """Render saved plans (one per account), without reaching any account."""
     from zcd_schema.planning import plan as plans
+    from zcd_schema.render import plan as render
 
-    click.echo(_render_plan(plans.load(plan_file), fmt), nl=False)
+    saved = [plans.load(path) for path in plan_files]
+    if fmt == "github":
+        click.echo(render.render_github(saved, _display(project)), nl=False)
+    elif fmt == "markdown":
+        click.echo(render.render_markdown(saved, project=project.as_posix()), nl=False)
+    elif fmt == "json" and len(saved) > 1:
+        click.echo(json.dumps({"plans": [plans.to_document(p) for p in saved], "failures": []}, indent=2,
+                              ensure_ascii=False))
+    else:
+        click.echo("\n".join(_render_plan(p, fmt) for p in saved), nl=False)
     return EXIT_OK
 
 

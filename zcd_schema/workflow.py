@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from zcd_schema.errors import UsageError
+from zcd_schema.errors import UsageError, ZcdError
 from zcd_schema.planning import apply as applying
 from zcd_schema.planning.plan import AccountRef, Plan, build_plan
 from zcd_schema.project.model import Project, Settings
@@ -46,10 +47,10 @@ def load_valid(root: Path) -> ValidationResult:
 
 
 @contextmanager
-def session(root: Path, account: str | None, url: str | None, *, notify: Say | None = None,
+def session(root: Path | ValidationResult, account: str | None, url: str | None, *, notify: Say | None = None,
             debug: Say | None = None, plan: Plan | None = None) -> Iterator[Session]:
     """A valid project and a client for the target account (a saved plan's, by default), closed afterwards."""
-    validation = load_valid(root)
+    validation = root if isinstance(root, ValidationResult) else load_valid(root)
     project = validation.project
     if plan is not None:
         account, url = saved_plan_target(plan, project.settings, account, url)
@@ -111,3 +112,44 @@ def apply_changes(plan: Plan, s: Session, *, allow_destroy: bool, parallelism: i
     if progress is not None:
         progress(f"Applying {len(plan.changes)} changes to {s.account.describe()}:")
     return applying.apply_plan(plan, s.client, parallelism=parallelism, progress=progress)
+
+
+@dataclass(frozen=True)
+class AccountFailure:
+    account: str
+    message: str
+    exit_code: int
+
+
+def plan_accounts(root: Path, accounts: tuple[str, ...], all_accounts: bool, url: str | None, *,
+                  prune: bool, targets: tuple[str, ...], notify: Say | None = None,
+                  debug: Say | None = None) -> tuple[ValidationResult, list[Plan], list[AccountFailure]]:
+    """Plan one account, or several at once (each on its own client): the plans, and the accounts
+    that could not be planned (unreachable, refusing, misconfigured), in the order asked."""
+    validation = load_valid(root)
+    settings = validation.project.settings
+    if all_accounts:
+        if accounts:
+            raise UsageError("--all-accounts and --account do not go together")
+        accounts = tuple(sorted(settings.accounts))
+        if not accounts:
+            raise UsageError("--all-accounts: zcd.yaml declares no accounts")
+    if len(accounts) > 1 and url is not None:
+        raise UsageError("--url names one account; it cannot be combined with several --account")
+    names: tuple[str | None, ...] = accounts or (None,)
+
+    def one(name: str | None) -> Plan | AccountFailure:
+        tell = notify if notify is None or len(names) == 1 else (lambda line: notify(f"[{name}] {line}"))
+        try:
+            with session(validation, name, url, notify=tell, debug=debug) as s:
+                return make_plan(s, prune=prune, targets=targets)
+        except ZcdError as exc:
+            if len(names) == 1 or isinstance(exc, UsageError):
+                raise
+            return AccountFailure(str(name), str(exc), exc.exit_code)
+
+    with ThreadPoolExecutor(max_workers=min(8, len(names)), thread_name_prefix="zcd-account") as pool:
+        results = list(pool.map(one, names))
+    plans = [r for r in results if isinstance(r, Plan)]
+    failures = [r for r in results if isinstance(r, AccountFailure)]
+    return validation, plans, failures

@@ -19,6 +19,7 @@ from typing import Any
 from zcd_schema import __version__
 from zcd_schema.errors import UsageError, ZcdError
 from zcd_schema.planning import diff, risk
+from zcd_schema.project.load import SETTINGS_FILE
 from zcd_schema.project.model import Project
 from zcd_schema.zendesk.kinds import KINDS, OBJECT_TYPE
 from zcd_schema.zendesk.live import LiveState
@@ -46,6 +47,15 @@ class AccountRef:
 
 
 @dataclass(frozen=True)
+class Location:
+    """Where a change comes from: the YAML declaring the type, or the prune setting (project-relative)."""
+
+    file: str
+    line: int
+    column: int = 1
+
+
+@dataclass(frozen=True)
 class Change:
     kind: str
     key: str
@@ -56,6 +66,7 @@ class Change:
     after: dict[str, Any] | None
     live_fingerprint: str | None  # of the live object the change was planned against; None: absent
     prevent_destroy: bool = False
+    declared_at: Location | None = None
 
     @property
     def label(self) -> str:
@@ -113,8 +124,17 @@ def build_plan(project: Project, live: LiveState, account: AccountRef, *, prune:
                         else f"object type {delta.key} has no records",)
         changes.append(Change(delta.kind.name, delta.key, delta.action, level, reasons, delta.before, delta.after,
                               fingerprint(live.items.get((delta.kind.name, delta.key)), delta.kind.name),
-                              delta.prevent_destroy))
+                              delta.prevent_destroy, _location(project, delta)))
     return Plan(account, tuple(changes), comparison.unmanaged, _notes(project))
+
+
+def _location(project: Project, delta: diff.Delta) -> Location | None:
+    declared = (project.object_types if delta.kind is OBJECT_TYPE else project.relationship_types).get(delta.key)
+    if declared is not None and declared.origin is not None:
+        return Location(declared.origin.file, declared.origin.line, declared.origin.column)
+    if delta.action == "delete" and project.settings.prune and project.settings.prune_line:
+        return Location(SETTINGS_FILE, project.settings.prune_line)
+    return None  # pruned by --prune: no line of any file asked for it
 
 
 def _records_at_stake(deltas: tuple[diff.Delta, ...], records: Any) -> dict[str, bool]:
@@ -166,6 +186,8 @@ def to_document(plan: Plan) -> dict[str, Any]:
             "kind": c.kind, "key": c.key, "action": c.action, "risk": c.risk, "reasons": list(c.reasons),
             "before": c.before, "after": c.after, "live_fingerprint": c.live_fingerprint,
             "prevent_destroy": c.prevent_destroy,
+            "declared_at": None if c.declared_at is None else {
+                "file": c.declared_at.file, "line": c.declared_at.line, "column": c.declared_at.column},
         } for c in plan.changes],
         "unmanaged": [{"kind": kind, "key": key} for kind, key in plan.unmanaged],
         "notes": list(plan.notes),
@@ -207,9 +229,11 @@ def from_document(document: dict[str, Any]) -> Plan:
             raise ValueError(f"unknown kind, action or risk in {entry.get('kind')} {entry.get('key')}")
         if not isinstance(entry["key"], str):
             raise ValueError("a change's key must be a string")
+        at = entry.get("declared_at")
+        location = Location(str(at["file"]), int(at["line"]), int(at.get("column", 1))) if at else None
         changes.append(Change(entry["kind"], entry["key"], entry["action"], entry["risk"], tuple(entry["reasons"]),
                               entry["before"], entry["after"], entry["live_fingerprint"],
-                              bool(entry.get("prevent_destroy", False))))
+                              bool(entry.get("prevent_destroy", False)), location))
     plan = Plan(AccountRef(str(account["name"]), account.get("url"), account.get("state")), tuple(changes),
                 tuple((u["kind"], u["key"]) for u in document.get("unmanaged", [])),
                 tuple(document.get("notes", [])), str(document["created_at"]), str(document["tool_version"]))

@@ -117,6 +117,7 @@ def _load_settings(root: Path, report: Reporter) -> Settings:
     return Settings(
         default_account=default if isinstance(default, str) and default else "local",
         prune=value.get("prune") is True,
+        prune_line=document.position("/prune", key=True)[0] if "prune" in value else None,
         exclude=tuple(p for p in exclude if isinstance(p, str)) if isinstance(exclude, list) else (),
         accounts=accounts,
     )
@@ -159,7 +160,8 @@ class _Builder:
             if not isinstance(entries, dict):
                 continue
             for key, raw in entries.items():
-                origin = Origin(file, f"/{section}/{escape(key)}")
+                pointer = f"/{section}/{escape(key)}"
+                origin = Origin(file, pointer, *self.report.documents[file].position(pointer, key=True))
                 if isinstance(raw, dict):
                     getattr(self, "_" + section)(key, raw, origin)
 

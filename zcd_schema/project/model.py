@@ -16,6 +16,8 @@ class Origin:
 
     file: str
     pointer: str
+    line: int = 1  # of the key that declares it
+    column: int = 1
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,7 @@ class Account:
 class Settings:
     default_account: str = LOCAL_ACCOUNT
     prune: bool = False
+    prune_line: int | None = None  # where zcd.yaml sets prune, for pointing at it
     exclude: tuple[str, ...] = ()
     accounts: dict[str, Account] = field(default_factory=dict)
 

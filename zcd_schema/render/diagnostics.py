@@ -11,12 +11,12 @@ import json
 from collections.abc import Callable
 
 from zcd_schema import PROJECT_URL, __version__
-from zcd_schema.diagnostics import CODES, ERROR, WARNING, Diagnostic
+from zcd_schema.diagnostics import CODES, ERROR, Diagnostic
+from zcd_schema.render.github import Annotation, render_annotations
 from zcd_schema.validate import ValidationResult, declared_summary
 
 Display = Callable[[str], str]
 
-GITHUB_ANNOTATIONS_PER_LEVEL = 10  # GitHub shows at most 10 annotations of each level per step
 CODES_URL = PROJECT_URL + "#diagnostic-codes"
 
 
@@ -53,52 +53,15 @@ def render_json(result: ValidationResult) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
-def github_annotation(level: str, message: str, *, file: str | None = None, line: int | None = None,
-                      column: int | None = None, title: str | None = None) -> str:
-    """One workflow command (``::error file=...,line=...::message``), escaped as GitHub requires."""
-    props = []
-    if file is not None:
-        props.append(f"file={_escape_property(file)}")
-    if line is not None:
-        props.append(f"line={line}")
-    if column is not None:
-        props.append(f"col={column}")
-    if title is not None:
-        props.append(f"title={_escape_property(title)}")
-    return f"::{level} {','.join(props)}::{_escape_data(message)}" if props else f"::{level}::{_escape_data(message)}"
-
-
 def render_github(result: ValidationResult, display: Display) -> str:
-    """Annotations, errors first, at most 10 per level: the tenth says how many more there are.
-
-    Diagnostics beyond the cap are still printed, as plain log lines, so nothing is lost.
-    """
-    out: list[str] = []
-    rest: list[Diagnostic] = []
-    for severity, level in ((ERROR, "error"), (WARNING, "warning")):
-        items = [d for d in result.diagnostics if d.severity == severity]
-        cap = GITHUB_ANNOTATIONS_PER_LEVEL
-        shown = items if len(items) <= cap else items[: cap - 1]
-        for d in shown:
-            message = f"{d.pointer}: {d.message}" if d.pointer else d.message
-            out.append(github_annotation(level, message, file=display(d.file), line=d.line, column=d.column,
-                                         title=f"{d.code}"))
-        if len(items) > len(shown):
-            more = len(items) - len(shown)
-            out.append(github_annotation(
-                level, f"+{more} more {severity}s not shown as annotations (GitHub shows {cap} per step); "
-                       "they are listed in the log", title="zcd-schema"))
-            rest.extend(items[len(shown):])
-    out.extend(_line(d, display) for d in rest)
-    return "".join(line + "\n" for line in out)
+    """Annotations, errors first, at most 10 per level (see ``render.github``)."""
+    items = [
+        Annotation("error" if d.severity == ERROR else "warning",
+                   f"{d.pointer}: {d.message}" if d.pointer else d.message, _line(d, display),
+                   file=display(d.file), line=d.line, column=d.column, title=d.code)
+        for d in result.diagnostics
+    ]
+    return render_annotations(items, {"error": "errors", "warning": "warnings"})
 
 
 def render_sarif(result: ValidationResult, display: Display) -> str:
@@ -138,3 +101,24 @@ def render_sarif(result: ValidationResult, display: Display) -> str:
     }
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
 
+
+
+def render_markdown(result: ValidationResult, display: Display, limit: int = 1 << 20) -> str:
+    """For a job summary: the verdict, then a table of the diagnostics, cut (and said so) to fit ``limit`` bytes."""
+    head = ["## zcd-schema validate", ""]
+    if result.valid and not result.diagnostics:
+        return "\n".join(head + [f"Valid: {result.files_checked} files, {declared_summary(result.project)}."]) + "\n"
+    verdict = "Valid, with warnings" if result.valid else "**Invalid**"
+    head += [f"{verdict}: {result.errors} error{'' if result.errors == 1 else 's'}, {result.warnings} "
+             f"warning{'' if result.warnings == 1 else 's'} in {result.files_checked} files.", "",
+             "| where | severity | code | problem |", "|---|---|---|---|"]
+    text = "\n".join(head) + "\n"
+    for rows, d in enumerate(result.diagnostics):
+        message = (f"`{d.pointer}`: " if d.pointer else "") + d.message
+        row = (f"| `{display(d.file)}:{d.line}:{d.column}` | {d.severity} | {d.code} | "
+               f"{message.replace('|', chr(92) + '|').replace(chr(10), ' ')} |\n")
+        if len((text + row).encode()) > limit - 200:
+            text += f"\n_{len(result.diagnostics) - rows} more not shown here (summary size limit); see the job log._\n"
+            break
+        text += row
+    return text

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import difflib
 import json
+from collections.abc import Callable
 from typing import Any
 
 from zcd_schema.planning.apply import ApplyReport
-from zcd_schema.planning.plan import ACTIONS, Plan, to_json
+from zcd_schema.planning.plan import ACTIONS, Change, Plan, to_json
+from zcd_schema.render.github import Annotation, render_annotations
 
 SYMBOLS = {"create": "+", "update": "~", "replace": "-/+", "delete": "-"}
 _COLOURS = {"create": "32", "update": "33", "replace": "35", "delete": "31",
@@ -53,34 +55,152 @@ def render_json(plan: Plan) -> str:
     return to_json(plan)
 
 
-def render_markdown(plan: Plan) -> str:
-    out = [f"### zcd-schema plan for `{plan.account.name}`", "",
-           f"Account: {plan.account.describe()} · planned {plan.created_at} · zcd-schema {plan.tool_version}", ""]
-    if not plan.changes:
-        out.append("**No changes**: the account matches the project.")
-    else:
-        counts = {risk: sum(1 for c in plan.changes if c.risk == risk) for risk in ("destructive", "breaking", "safe")}
-        badges = ", ".join(f"**{n} {risk}**" if risk == "destructive" else f"{n} {risk}"
-                           for risk, n in counts.items() if n)
-        out += [f"{summary_line(plan)} Risks: {badges}.", "",
-                "| | change | risk | why |", "|---|---|---|---|"]
-        ordered = sorted(plan.changes, key=lambda c: ("destructive", "breaking", "safe").index(c.risk))
-        for c in ordered:
-            out.append(f"| `{SYMBOLS[c.action]}` | {c.action} {c.label} | {_risk_cell(c.risk)} | "
-                       f"{_cell(c.reasons[0] if c.reasons else '')} |")
-        out.append("")
-        for c in ordered:
-            out += [f"<details><summary><code>{SYMBOLS[c.action]}</code> {c.action} {c.label} ({c.risk})</summary>", ""]
-            out += [f"- {reason}" for reason in c.reasons]
-            body = _content_diff(c.before, c.after)
-            if body:
-                out += ["", "```diff", body, "```"]
-            out += ["", "</details>", ""]
+COMMENT_LIMIT = 65_536  # GitHub's limit on a comment body, in characters; we count bytes, which is stricter
+MARKER = "<!-- zcd-schema plan: project={project} accounts={accounts} -->"
+_RISK_ORDER = ("destructive", "breaking", "safe")
+
+
+def marker(project: str, accounts: list[str]) -> str:
+    """The hidden first line of a plan comment: a workflow finds its own earlier comment by it."""
+    return MARKER.format(project=project.replace("-->", ""), accounts=",".join(sorted(accounts)).replace("-->", ""))
+
+
+def render_markdown(plans: list[Plan] | Plan, *, project: str = ".", failures: list[tuple[str, str]] = (),
+                    limit: int = COMMENT_LIMIT) -> str:
+    """A pull-request comment: marker, risk summary (destructive first), then per account one
+    collapsible section per change. Kept under ``limit`` bytes by folding the least risky details
+    first (schema diffs, then reasons, then whole lines), saying what was left out."""
+    plans = [plans] if isinstance(plans, Plan) else list(plans)
+    head = _markdown_head(plans, project, list(failures))
+    sections: list[tuple[str, list[_Piece], str]] = []  # (account header, pieces, account footer)
+    for plan in plans:
+        pieces = [_Piece(plan, c) for c in sorted(plan.changes, key=lambda c: _RISK_ORDER.index(c.risk))]
+        sections.append((_account_header(plan), pieces, _account_footer(plan)))
+
+    def total() -> int:
+        body = len(head.encode()) + sum(len(h.encode()) + len(f.encode()) for h, _, f in sections)
+        return body + sum(piece.size() for _, pieces, _ in sections for piece in pieces) + 400  # the note
+
+    everything = [p for _, pieces, _ in sections for p in pieces]
+    # Start with one line per change and add detail, riskiest first (destructive reasons, then
+    # their diffs, then breaking, then safe) while it fits: the least risky details are the ones
+    # left out, and diffs are only computed for what can be shown.
+    for piece in everything:
+        piece.level = 0
+    size = total()
+    for piece in sorted(everything, key=lambda p: _RISK_ORDER.index(p.change.risk), reverse=True):
+        if size <= limit:
+            break
+        size -= piece.size()
+        piece.level = -1  # not even a line: counted in the note
+    if size <= limit:
+        for risk in _RISK_ORDER:
+            for level in (1, 2):
+                for piece in (p for p in everything if p.change.risk == risk and p.level == level - 1):
+                    grown = size - piece.size() + piece.size_at(level)
+                    if grown <= limit:
+                        piece.level, size = level, grown
+    folded = {"diff": sum(1 for p in everything if 0 <= p.level < 2),
+              "reasons": sum(1 for p in everything if p.level == 0),
+              "line": sum(1 for p in everything if p.level < 0)}
+    out = [head]
+    for header, pieces, footer in sections:
+        out.append(header)
+        out += [piece.render() for piece in pieces if piece.level >= 0]
+        out.append(footer)
+    left_out = [f"{n} {label}" for n, label in ((folded["diff"], "schema diffs"), (folded["reasons"], "lists of reasons"),
+                                                 (folded["line"], "changes")) if n]
+    if left_out:
+        out.append(f"_Left out to stay under GitHub's comment limit: {', '.join(left_out)}, least risky first. "
+                   "The job log and the saved plan (`zcd-schema show FILE`) have everything._\n")
+    return "\n\n".join(part.strip("\n") for part in out if part.strip()) + "\n"
+
+
+def _markdown_head(plans: list[Plan], project: str, failures: list[tuple[str, str]]) -> str:
+    accounts = [p.account.name for p in plans] + [name for name, _ in failures]
+    out = [marker(project, accounts), "## zcd-schema plan", ""]
+    out += ["| account | create | update | replace | delete | unmanaged | highest risk |",
+            "|---|---:|---:|---:|---:|---:|---|"]
+    for plan in plans:
+        counts = plan.summary
+        risk = plan.highest_risk
+        shown = "no changes" if risk is None else _risk_cell(risk)
+        out.append(f"| {plan.account.describe()} | {counts['create']} | {counts['update']} | {counts['replace']} | "
+                   f"{counts['delete']} | {counts['unmanaged']} | {shown} |")
+    for name, message in failures:
+        out.append(f"| {name} | | | | | | **not planned**: {_cell(message)} |")
+    out.append("")
+    several = len(plans) > 1
+    for risk, alert in (("destructive", "CAUTION"), ("breaking", "WARNING")):
+        found = [(p, c) for p in plans for c in p.changes if c.risk == risk]
+        if found:
+            out += [f"> [!{alert}]", f"> **{len(found)} {risk} change{'s' if len(found) > 1 else ''}:**"]
+            for plan, c in found[:20]:
+                where = f" on {plan.account.name}" if several else ""
+                out.append(f"> - {c.action} {c.label}{where}: {_cell(c.reasons[0] if c.reasons else '')}")
+            if len(found) > 20:
+                out.append(f"> - and {len(found) - 20} more, below")
+            out.append("")
+    if failures:
+        out += ["> [!CAUTION]", "> **Accounts that could not be planned:** "
+                + "; ".join(f"{name}: {_cell(message)}" for name, message in failures), ""]
+    return "\n".join(out) + "\n"
+
+
+def _account_header(plan: Plan) -> str:
+    return (f"### {plan.account.describe()}\n\nPlanned {plan.created_at} by zcd-schema {plan.tool_version}. "
+            f"{summary_line(plan)}\n")
+
+
+def _account_footer(plan: Plan) -> str:
+    out = []
     if plan.unmanaged:
         names = ", ".join(f"{kind.replace('_', ' ')} `{key}`" for kind, key in plan.unmanaged)
-        out += [f"Unmanaged (left alone): {names}.", ""]
+        out.append(f"Unmanaged (left alone): {names}.")
     out += [f"Note: {note}." for note in plan.notes]
-    return "\n".join(out).rstrip() + "\n"
+    return "\n\n".join(out) + "\n" if out else ""
+
+
+class _Piece:
+    """One change in the comment, at a level of detail: 2 reasons and diff, 1 reasons, 0 a line, -1 gone."""
+
+    def __init__(self, plan: Plan, change: Change) -> None:
+        self.change = change
+        self.level = 2
+        self._cache: dict[int, str] = {}
+
+    def size(self) -> int:
+        return self.size_at(self.level)
+
+    def size_at(self, level: int) -> int:
+        if level < 0:
+            return 0
+        current, self.level = self.level, level
+        try:
+            return len(self.render().encode()) + 2  # and the blank line that joins it
+        finally:
+            self.level = current
+
+    def render(self) -> str:
+        if self.level not in self._cache:
+            self._cache[self.level] = self._render()
+        return self._cache[self.level]
+
+    def _render(self) -> str:
+        c = self.change
+        risk = "<b>destructive</b>" if c.risk == "destructive" else c.risk
+        title = f"<code>{SYMBOLS[c.action]}</code> {c.action} {c.label} ({risk})"
+        if self.level == 0:
+            return f"- {title}: {_cell(c.reasons[0] if c.reasons else '')}\n"
+        out = [f"<details><summary>{title}</summary>", ""]
+        if c.declared_at is not None:
+            out += [f"Declared at `{c.declared_at.file}:{c.declared_at.line}`.", ""]
+        out += [f"- {_cell(reason)}" for reason in c.reasons]
+        body = _content_diff(c.before, c.after) if self.level >= 2 else ""
+        if body:
+            out += ["", "```diff", body.replace("```", "` ` `"), "```"]
+        out += ["", "</details>", ""]
+        return "\n".join(out)
 
 
 def _risk_cell(risk: str) -> str:
@@ -116,3 +236,29 @@ def render_report(report: ApplyReport) -> str:
                 line += f": {' and '.join(o.done)} done; the rest was not (plan again to see it)"
             out.append(line)
     return "\n".join(out) + "\n"
+
+
+_LEVEL = {"destructive": "error", "breaking": "warning", "safe": "notice"}
+
+
+def render_github(plans: list[Plan], display: Callable[[str], str], failures: list[tuple[str, str]] = ()) -> str:
+    """Annotations at each change's declaration (destructive: error, breaking: warning, safe: notice),
+    capped per level with a "+N more" line, then the text plan(s) for the log."""
+    several = len(plans) + len(failures) > 1
+    items = []
+    for plan in plans:
+        for c in plan.changes:
+            where = f" on {plan.account.name}" if several else ""
+            message = f"{c.action} {c.label}{where} ({c.risk}): {'; '.join(c.reasons)}"
+            at = c.declared_at
+            file = display(at.file) if at is not None else None
+            prefix = f"{file}:{at.line}:{at.column}: " if at is not None else ""
+            items.append(Annotation(_LEVEL[c.risk], message, f"{prefix}{c.risk}: {message}", file=file,
+                                    line=at.line if at else None, column=at.column if at else None,
+                                    title=f"zcd-schema: {c.risk} change"))
+    for name, message in failures:
+        items.append(Annotation("error", f"account {name} could not be planned: {message}",
+                                f"error: account {name}: {message}", title="zcd-schema: account not planned"))
+    annotations = render_annotations(items, {"error": "destructive changes or failures",
+                                             "warning": "breaking changes", "notice": "safe changes"})
+    return annotations + "\n".join(render_text(plan) for plan in plans)

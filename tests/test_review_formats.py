@@ -1,0 +1,207 @@
+"""Pull-request and CI formats: plan annotations at the declaration, the PR comment (marker, risk
+summary, size limit), job summaries, and several accounts at once."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from conftest import doc
+
+from zcd_schema.planning.plan import AccountRef, Change, Location, Plan
+from zcd_schema.render.plan import COMMENT_LIMIT, render_markdown
+
+ANNOTATION = re.compile(r"^::(error|warning|notice) (?:file=([^,]+),line=(\d+),col=(\d+),)?title=([^:]+)::(.*)$")
+
+
+def schema(*names: str, required: tuple[str, ...] = ()) -> dict:
+    result = {"properties": {n: {"type": "string"} for n in names}}
+    if required:
+        result["required"] = list(required)
+    return result
+
+
+def annotations(output: str) -> list[tuple[str, str | None, int | None, str]]:
+    found = []
+    for line in output.splitlines():
+        match = ANNOTATION.match(line)
+        if match:
+            level, file, number, _, _, message = match.groups()
+            found.append((level, file, int(number) if number else None, message))
+    return found
+
+
+def test_plan_annotations_point_at_declarations_by_risk(zcd, tmp_path):
+    root = tmp_path / "project"
+    root.mkdir()
+    (root / "zcd.yaml").write_text("default_account: local\nprune: true\n")
+    types = {"product": {"schema": schema("id", "name", "colour")}, "supplier": {"schema": schema("id")},
+             "store": {"schema": schema("id")}, "gone": {"schema": schema("id")}}
+    (root / "types.yaml").write_text(doc(types))
+    assert zcd("apply", "--project", root, "--yes").code == 0
+    del types["gone"]
+    types["product"] = {"schema": schema("id", "name")}  # destructive: removes colour
+    types["supplier"] = {"schema": schema("id", "code", required=("code",))}  # breaking
+    types["store"] = {"schema": schema("id", "city")}  # safe
+    (root / "types.yaml").write_text(doc(types))
+    result = zcd("plan", "--project", root, "--format", "github")
+    found = annotations(result.out)
+    levels = [level for level, *_ in found]
+    assert levels == sorted(levels, key=("error", "warning", "notice").index)  # errors first
+    lines = (root / "types.yaml").read_text().splitlines()
+    by_key = {message.split(" (")[0]: (level, file, line) for level, file, line, message in found}
+    level, file, line = by_key["update object type product"]
+    assert level == "error" and file.endswith("types.yaml") and '"product"' in lines[line - 1]
+    assert by_key["update object type supplier"][0] == "warning"
+    assert by_key["update object type store"][0] == "notice"
+    level, file, line = by_key["delete object type gone"]  # undeclared: points at the prune setting
+    assert level == "error" and file.endswith("zcd.yaml") and line == 2
+    assert "Plan: 3 to update, 1 to delete" in result.out  # the text plan follows, for the log
+
+
+def test_plan_annotations_are_capped_per_level(zcd, tmp_path):
+    root = tmp_path / "project"
+    root.mkdir()
+    types = {f"type{i:02d}": {"schema": schema("id", "old")} for i in range(14)}
+    (root / "types.yaml").write_text(doc(types))
+    zcd("apply", "--project", root, "--yes")
+    (root / "types.yaml").write_text(doc({k: {"schema": schema("id")} for k in types}))
+    found = annotations(zcd("plan", "--project", root, "--format", "github").out)
+    errors = [m for level, _, _, m in found if level == "error"]
+    assert len(errors) == 10 and errors[-1].startswith("+5 more destructive changes")
+    out = zcd("plan", "--project", root, "--format", "github").out
+    assert sum(1 for line in out.splitlines() if line.endswith("removes property 'old'")
+               and not line.startswith("::")) >= 5  # the rest, as log lines
+
+
+def big_plan(changes: int) -> Plan:
+    """A plan of ``changes`` updates with long reasons and large schemas, of every risk."""
+    risks = ["safe", "breaking", "destructive"]
+    made = []
+    for i in range(changes):
+        before = {"schema": {"properties": {f"p{j}": {"type": "string", "description": "x" * 60} for j in range(40)}}}
+        after = {"schema": {"properties": {f"p{j}": {"type": "number", "description": "y" * 60} for j in range(40)}}}
+        made.append(Change("object_type", f"type{i:03d}", "update", risks[i % 3],
+                           tuple(f"reason {k} for type{i:03d}: " + "z" * 80 for k in range(8)), before, after,
+                           "sha256:x", False, Location("types.yaml", i + 1)))
+    return Plan(AccountRef("production", "https://acme.zendesk.com"), tuple(made))
+
+
+def test_markdown_of_100_changes_stays_under_the_comment_limit_folding_safe_first():
+    plan = big_plan(100)
+    text = render_markdown([plan], project="schema")
+    assert len(text.encode()) <= COMMENT_LIMIT
+    assert text.splitlines()[0] == "<!-- zcd-schema plan: project=schema accounts=production -->"
+    assert "Left out to stay under GitHub's comment limit" in text
+    # every change is still named, and destructive ones keep their details longest
+    for i in range(100):
+        assert f"type{i:03d}" in text
+    destructive_diffs = text.count("```diff")
+    assert destructive_diffs > 0
+    safe_block = text[text.index("update object type type000"):][:2000]
+    assert "```diff" not in safe_block.split("</details>")[0]
+
+
+def test_markdown_folds_to_one_line_per_change_and_then_drops_the_least_risky():
+    plan = big_plan(100)
+    tight = render_markdown([plan], project="schema", limit=9_000)
+    assert len(tight.encode()) <= 9_000
+    assert "<details>" not in tight or tight.count("<details>") < 5
+    assert "changes, least risky first" in tight or "lists of reasons" in tight
+
+
+def test_markdown_small_plan_is_complete():
+    plan = big_plan(3)
+    text = render_markdown([plan], project="schema")
+    assert "Left out" not in text and text.count("```diff") == 3
+    assert "> [!CAUTION]" in text and "**1 destructive change:**" in text and "> [!WARNING]" in text
+
+
+def test_summary_files_append_and_stay_under_one_mebibyte(zcd, tmp_path):
+    root = tmp_path / "project"
+    root.mkdir()
+    (root / "types.yaml").write_text(doc({"product": {"schema": schema("id")}}))
+    summary = tmp_path / "summary.md"
+    summary.write_text("# earlier step\n")
+    assert zcd("validate", "--project", root, "--summary-file", summary).code == 0
+    assert zcd("plan", "--project", root, "--summary-file", summary).code == 0
+    text = summary.read_text()
+    assert text.startswith("# earlier step\n") and "## zcd-schema validate" in text and "## zcd-schema plan" in text
+    assert "create object type product" in text
+
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "types.yaml").write_text(doc({f"_bad{i}": {"schema": {}} for i in range(3000)}))
+    nearly_full = tmp_path / "full.md"
+    nearly_full.write_text("x" * (1024 * 1024 - 20_000))
+    assert zcd("validate", "--project", broken, "--summary-file", nearly_full).code == 1
+    assert nearly_full.stat().st_size <= 1024 * 1024
+    assert "more not shown here" in nearly_full.read_text()
+
+    full = tmp_path / "full2.md"
+    full.write_text("x" * (1024 * 1024 - 100))
+    result = zcd("validate", "--project", root, "--summary-file", full)
+    assert result.code == 0 and "was not added" in result.err and full.stat().st_size == 1024 * 1024 - 100
+
+
+@pytest.fixture
+def two_accounts(tmp_path, emulator_factory):
+    first, second = emulator_factory(served=True), emulator_factory(served=True)
+    root = tmp_path / "project"
+    root.mkdir()
+    (root / "zcd.yaml").write_text(f"accounts:\n  staging:\n    url: {first.url}\n  production:\n    url: {second.url}\n")
+    (root / "types.yaml").write_text(doc({"product": {"schema": schema("id")}}))
+    return root, first, second
+
+
+def test_several_accounts_at_once(zcd, two_accounts, tmp_path):
+    root, first, _ = two_accounts
+    with first.client() as client:  # staging already has it
+        from zcd_schema.zendesk import live
+        from zcd_schema.zendesk.kinds import OBJECT_TYPE
+
+        live.create(client, OBJECT_TYPE, {"key": "product", "schema": schema("id")})
+    result = zcd("plan", "--project", root, "--all-accounts", "--format", "json", "--detailed-exitcode",
+                 "-o", tmp_path / "plans" / "{account}.json")
+    assert result.code == 2
+    document = json.loads(result.out)
+    assert [p["account"]["name"] for p in document["plans"]] == ["production", "staging"]
+    assert [p["summary"]["create"] for p in document["plans"]] == [1, 0]
+    assert sorted(p.name for p in (tmp_path / "plans").iterdir()) == ["production.json", "staging.json"]
+    markdown = zcd("plan", "--project", root, "--account", "staging", "--account", "production",
+                   "--format", "markdown").out
+    assert "accounts=production,staging -->" in markdown.splitlines()[0]
+    assert markdown.count("\n### ") == 2
+    text = zcd("plan", "--project", root, "--account", "staging", "--account", "production").out
+    assert text.count("Account: ") == 2
+
+
+def test_one_unreachable_account_does_not_hide_the_others(zcd, two_accounts, tmp_path):
+    root, first, _ = two_accounts
+    config = (root / "zcd.yaml").read_text().replace(first.url, "http://127.0.0.1:9")
+    (root / "zcd.yaml").write_text(config)
+    result = zcd("plan", "--project", root, "--all-accounts", "--format", "github")
+    assert result.code == 3
+    assert "account staging could not be planned" in result.out and "create object type product" in result.out
+    assert "error: account staging:" in result.err
+
+
+def test_several_accounts_usage_errors(zcd, two_accounts):
+    root, first, _ = two_accounts
+    assert zcd("plan", "--project", root, "--all-accounts", "-o", "plan.json").code == 64
+    assert zcd("plan", "--project", root, "--account", "staging", "--account", "production", "--url",
+               first.url).code == 64
+    assert zcd("plan", "--project", root, "--all-accounts", "--account", "staging").code == 64
+
+
+def test_show_github_from_a_saved_plan(zcd, tmp_path):
+    root = tmp_path / "project"
+    root.mkdir()
+    (root / "types.yaml").write_text(doc({"product": {"schema": schema("id")}}))
+    saved = tmp_path / "plan.json"
+    zcd("plan", "--project", root, "-o", saved)
+    assert json.loads(saved.read_text())["changes"][0]["declared_at"] == {"file": "types.yaml", "line": 3, "column": 3}
+    found = annotations(zcd("show", saved, "--project", root, "--format", "github").out)
+    assert found[0][0] == "notice" and found[0][1].endswith("project/types.yaml") and found[0][2] == 3
+
