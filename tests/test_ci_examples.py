@@ -162,3 +162,22 @@ def test_rehearse_the_github_workflow_against_two_emulators(zcd, tmp_path, monke
         assert run_job("apply", account) == [0, 0]  # show into the summary, apply the saved plan
     assert run_job("drift") == [0]  # no drift after the merge
     assert "## zcd-schema validate" in summary.read_text() and "## zcd-schema plan" in summary.read_text()
+
+
+@pytest.mark.parametrize(("path", "schema"), [(GITHUB, "vendor.github-workflows"), (GITLAB, "vendor.gitlab-ci")],
+                         ids=["github", "gitlab"])
+def test_ci_files_pass_the_official_schemas(path, schema, tmp_path):
+    """The schemas GitHub's and GitLab's editors use (vendored by check-jsonschema, offline)."""
+    import subprocess
+    import sys
+
+    def check(file: Path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema", schema, str(file)],
+                              capture_output=True, text=True, timeout=120)
+
+    result = check(path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    broken = tmp_path / path.name  # the check is not vacuous: a misspelt key fails it
+    broken.write_text(path.read_text().replace("runs-on:" if path == GITHUB else "stage:", "run-on:" if path == GITHUB
+                                               else "stages_typo:", 1))
+    assert check(broken).returncode != 0
