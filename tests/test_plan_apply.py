@@ -299,7 +299,7 @@ def test_show_renders_a_saved_plan_in_every_format(zcd, workspace):
     root = workspace(doc({"product": {"schema": {"properties": {"id": {"type": "string"}}}}}))
     saved = root / "plan.json"
     text = zcd("plan", "--project", root, "-o", saved).out
-    assert zcd("show", saved).out == text
+    assert zcd("show", saved, "--project", root).out == text
     assert json.loads(zcd("show", saved, "--format", "json").out) == json.loads(saved.read_text())
     markdown = zcd("show", saved, "--format", "markdown").out
     assert markdown.startswith("<!-- zcd-schema plan: project=") and "accounts=local -->" in markdown.splitlines()[0]

@@ -101,14 +101,14 @@ def _invalid(project: Path, exc: Any) -> int:
     return EXIT_INVALID
 
 
-def _render_plan(plan: Any, fmt: str) -> str:
+def _render_plan(plan: Any, fmt: str, project: Path | None = None) -> str:
     from zcd_schema.render import plan as render
 
     if fmt == "json":
         return render.render_json(plan)
     if fmt == "markdown":
         return render.render_markdown(plan)
-    return render.render_text(plan, color=_color())
+    return render.render_text(plan, color=_color(), display=_display(project) if project is not None else None)
 
 
 def _display(root: Path) -> Any:
@@ -225,7 +225,8 @@ def plan(project: Path, accounts: tuple[str, ...], all_accounts: bool, url: str 
     elif fmt == "github":
         click.echo(render.render_github(plans, _display(project), failed), nl=False)
     else:
-        click.echo("\n".join(render.render_text(p, color=_color()) for p in plans), nl=False)
+        display = _display(project)
+        click.echo("\n".join(render.render_text(p, color=_color(), display=display) for p in plans), nl=False)
     for name, message in failed:
         click.echo(f"error: account {name}: {message}", err=True)
     if summary_file is not None:
@@ -277,7 +278,7 @@ def apply(plan_file: Path | None, project: Path, account: str | None, url: str |
                 chosen = saved
             else:
                 chosen = workflow.make_plan(s, prune=prune, targets=())
-                click.echo(render.render_text(chosen, color=_color()), nl=False)
+                click.echo(render.render_text(chosen, color=_color(), display=_display(project)), nl=False)
                 if not chosen.changes:
                     return EXIT_OK
                 from zcd_schema.planning.apply import check_guards
@@ -331,7 +332,7 @@ def show(plan_files: tuple[Path, ...], project: Path, fmt: str, debug: bool) -> 
         click.echo(json.dumps({"plans": [plans.to_document(p) for p in saved], "failures": []}, indent=2,
                               ensure_ascii=False))
     else:
-        click.echo("\n".join(_render_plan(p, fmt) for p in saved), nl=False)
+        click.echo("\n".join(_render_plan(p, fmt, project) for p in saved), nl=False)
     return EXIT_OK
 
 

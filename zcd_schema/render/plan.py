@@ -31,12 +31,15 @@ def summary_line(plan: Plan) -> str:
     return f"Plan: {', '.join(parts)}. Highest risk: {plan.highest_risk}."
 
 
-def render_text(plan: Plan, color: bool = False) -> str:
+def render_text(plan: Plan, color: bool = False, display: Callable[[str], str] | None = None) -> str:
+    """``display`` maps project-relative files to shown paths; with it, each change names its declaration."""
     out = [f"Account: {plan.account.describe()}", ""]
     for change in plan.changes:
         symbol = _paint(SYMBOLS[change.action], _COLOURS[change.action], color)
         risk = _paint(change.risk, _COLOURS[change.risk], color)
-        out.append(f"  {symbol} {change.label}: {change.action}, {risk}")
+        at = change.declared_at
+        where = f"  ({display(at.file)}:{at.line})" if display is not None and at is not None else ""
+        out.append(f"  {symbol} {change.label}: {change.action}, {risk}{where}")
         out += [f"      {reason}" for reason in change.reasons]
     if plan.changes:
         out.append("")
@@ -261,4 +264,4 @@ def render_github(plans: list[Plan], display: Callable[[str], str], failures: li
                                 f"error: account {name}: {message}", title="zcd-schema: account not planned"))
     annotations = render_annotations(items, {"error": "destructive changes or failures",
                                              "warning": "breaking changes", "notice": "safe changes"})
-    return annotations + "\n".join(render_text(plan) for plan in plans)
+    return annotations + "\n".join(render_text(plan, display=display) for plan in plans)
