@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 
 import pytest
@@ -144,3 +145,10 @@ def test_every_command_has_help_and_is_in_the_readme():
                 if flag.startswith("--") and flag not in ("--help", "--debug", "--project"):
                     assert flag in readme, f"{name} {flag}"
     assert {"validate", "plan", "apply", "show", "import", "emulator serve"} <= set(names)
+
+
+def test_the_package_type_checks():
+    """mypy over zcd_schema (settings in pyproject.toml), as the house style asks."""
+    result = subprocess.run([sys.executable, "-m", "mypy", "--no-incremental", str(ROOT / "zcd_schema")],
+                            capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -371,7 +371,7 @@ class Emulator:
 
     def _list(self, request: Request, table: str, shape: Callable[[Any], dict[str, Any]],
               where: str = "", args: tuple[Any, ...] = ()) -> tuple[int, Any]:
-        per_page = _int_arg(request, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
+        per_page = _int_arg(request, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE) or DEFAULT_PER_PAGE
         size = min(per_page, self.max_page_size)
         after, before = _int_arg(request, "page[after]", None, 0), _int_arg(request, "page[before]", None, 0)
         if after is not None and before is not None:

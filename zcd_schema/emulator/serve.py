@@ -83,7 +83,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(int(code), reason)
         for name, value in captured["headers"]:
             self.send_header(name, value)
-        self._headers_buffer.append(b"\r\n" + payload)  # headers and body leave in one write
+        self._headers_buffer.append(b"\r\n" + payload)  # type: ignore[attr-defined]  # one write
         self.flush_headers()
 
     def log_message(self, format: str, *args: Any) -> None:
@@ -109,6 +109,7 @@ class EmulatorServer(ThreadingHTTPServer):
     @property
     def url(self) -> str:
         host, port = self.server_address[:2]
+        host = host.decode() if isinstance(host, bytes) else host
         host = f"[{host}]" if ":" in str(host) else host
         return f"http://{host}:{port}"
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,7 +41,7 @@ class GuardError(ZcdError):
     exit_code = EXIT_GUARD
 
 
-def check_guards(plan: Plan, *, allow_destroy: bool, protected: set[tuple[str, str]] = frozenset()) -> None:
+def check_guards(plan: Plan, *, allow_destroy: bool, protected: Collection[tuple[str, str]] = frozenset()) -> None:
     """Refuse destructive changes without --allow-destroy and anything destroying a protected type."""
     guarded = [c for c in plan.changes if c.action in ("delete", "replace")
                and (c.prevent_destroy or (c.kind, c.key) in protected)]

@@ -177,7 +177,7 @@ class _Builder:
         if self._first("relationship type", self.relationship_types, key, origin):
             source, target = raw.get("source"), raw.get("target")
             one_to_many = isinstance(target, list)
-            if one_to_many:
+            if isinstance(target, list):
                 target = target[0] if len(target) == 1 else None
             if isinstance(source, str) and isinstance(target, str):
                 self.relationship_types[key] = RelationshipType(

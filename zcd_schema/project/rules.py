@@ -164,9 +164,9 @@ def _check_limits(project: Project, report: Reporter) -> None:
                        f"{len(origins):,} {what} declared; an account holds at most {limit:,} "
                        f"(this is number {limit + 1:,})", key=True)
 
-    over("ZCD501", "object_types", "object types", [t.origin for t in project.object_types.values()])
+    over("ZCD501", "object_types", "object types", [t.origin for t in project.object_types.values() if t.origin])
     over("ZCD502", "relationship_types", "relationship types",
-         [t.origin for t in project.relationship_types.values()])
+         [t.origin for t in project.relationship_types.values() if t.origin])
     over("ZCD503", "profile_sources", "profile sources", [s.origin for s in project.profile_sources.values()])
     over("ZCD504", "profile_types", "profile types",
          [t.origin for s in project.profile_sources.values() for t in s.types.values()])

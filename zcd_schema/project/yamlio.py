@@ -198,6 +198,7 @@ def _build(text: str, doc: Document) -> None:
     documents = 0
     skip_depth = 0  # > 0 while skipping a complex key's events
 
+    event: Any  # PyYAML's stubs type events as the base class; the loop dispatches on the exact class
     for event in yaml.parse(text, Loader=_Loader):
         cls = type(event)
         if skip_depth:
@@ -265,7 +266,8 @@ def _build(text: str, doc: Document) -> None:
         if parent is None:
             pointer = ""
         elif parent.explicit is not None:
-            pointer = parent.pointer + "/" + escape(parent.key) if not parent.key.startswith("\x00") else parent.pointer
+            key_text: str = parent.key  # type: ignore[assignment]  # a value follows its key, never None here
+            pointer = parent.pointer + "/" + escape(key_text) if not key_text.startswith("\x00") else parent.pointer
         else:
             pointer = f"{parent.pointer}/{len(parent.container)}"
 
@@ -313,7 +315,7 @@ def _build(text: str, doc: Document) -> None:
                     issues.append(YamlIssue("ZCD104", "'<<' merges mappings only", *pos, parent.pointer))
                 else:
                     parent.merged = (parent.merged or []) + sources
-            elif not key.startswith("\x00"):
+            elif not key.startswith("\x00"):  # type: ignore[union-attr]  # set when the key was read
                 parent.container[key] = value
                 values[pointer] = pos
                 keys[pointer] = parent.key_pos

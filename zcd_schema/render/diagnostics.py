@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from typing import Any
 
 from zcd_schema import PROJECT_URL, __version__
 from zcd_schema.diagnostics import CODES, ERROR, Diagnostic
@@ -75,7 +76,7 @@ def render_sarif(result: ValidationResult, display: Display) -> str:
     ]
     results = []
     for d in result.diagnostics:
-        location = {
+        location: dict[str, Any] = {
             "physicalLocation": {
                 "artifactLocation": {"uri": display(d.file)},
                 "region": {"startLine": d.line, "startColumn": d.column},

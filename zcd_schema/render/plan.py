@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from zcd_schema.planning.apply import ApplyReport
@@ -68,7 +68,7 @@ def marker(project: str, accounts: list[str]) -> str:
     return MARKER.format(project=project.replace("-->", ""), accounts=",".join(sorted(accounts)).replace("-->", ""))
 
 
-def render_markdown(plans: list[Plan] | Plan, *, project: str = ".", failures: list[tuple[str, str]] = (),
+def render_markdown(plans: list[Plan] | Plan, *, project: str = ".", failures: Sequence[tuple[str, str]] = (),
                     limit: int = COMMENT_LIMIT) -> str:
     """A pull-request comment: marker, risk summary (destructive first), then per account one
     collapsible section per change. Kept under ``limit`` bytes by folding the least risky details
@@ -244,7 +244,7 @@ def render_report(report: ApplyReport) -> str:
 _LEVEL = {"destructive": "error", "breaking": "warning", "safe": "notice"}
 
 
-def render_github(plans: list[Plan], display: Callable[[str], str], failures: list[tuple[str, str]] = ()) -> str:
+def render_github(plans: list[Plan], display: Callable[[str], str], failures: Sequence[tuple[str, str]] = ()) -> str:
     """Annotations at each change's declaration (destructive: error, breaking: warning, safe: notice),
     capped per level with a "+N more" line, then the text plan(s) for the log."""
     several = len(plans) + len(failures) > 1

@@ -122,7 +122,8 @@ def delete(client: Client, kind: Kind, key: str) -> None:
 
 
 def _data(body: Any) -> dict[str, Any]:
-    return body.get("data") if isinstance(body, dict) and isinstance(body.get("data"), dict) else {}
+    data = body.get("data") if isinstance(body, dict) else None
+    return data if isinstance(data, dict) else {}
 
 
 def _check_item(kind: Kind, item: Any) -> None:
