@@ -49,11 +49,11 @@ class ApiFailure(Exception):
         self.headers = headers or []
 
 
-def failure(status: int, detail: str, code: str | None = None) -> ApiFailure:
+def failure(status: int, detail: str, code: str | None = None, headers: Headers | None = None) -> ApiFailure:
     """An error in the shape ``{"errors": [{code, status, title, detail}]}`` (UNCONFIRMED beyond the quota body)."""
     title = HTTPStatus(status).phrase
     return ApiFailure(status, {"errors": [{"code": code or title.replace(" ", ""), "status": str(status),
-                                           "title": title, "detail": detail}]})
+                                           "title": title, "detail": detail}]}, headers)
 
 
 def accepted_authorizations(email: str | None, token: str | None, oauth_token: str | None) -> frozenset[str] | None:
@@ -85,12 +85,16 @@ class Request:
         except ValueError:
             raise failure(400, "The request body is not valid JSON") from None
 
-    def data(self) -> dict[str, Any]:
+    def data(self, *required: str) -> dict[str, Any]:
+        """The body's ``data`` object, which must hold ``required`` fields."""
         body = self.json()
         if not isinstance(body, dict) or "data" not in body:
             raise failure(400, rules.missing("object", "data"))
         if not isinstance(body["data"], dict):
             raise failure(400, rules.wrong_type("data", body["data"], "object"))
+        for name in required:
+            if name not in body["data"]:
+                raise failure(400, rules.missing("data", name))
         return body["data"]
 
 
@@ -187,8 +191,8 @@ class Emulator:
                 else:
                     handler = methods.get(request.method)
                     if handler is None:
-                        raise ApiFailure(405, failure(405, f"{request.method} is not allowed here").body,
-                                         [("Allow", ", ".join(sorted(methods)))])
+                        raise failure(405, f"{request.method} is not allowed here",
+                                      headers=[("Allow", ", ".join(sorted(methods)))])
                     request.params = params
                     return handler
         # A wrong path answers an HTML page, as Zendesk's front end can (zendesk-api.md section 1).
@@ -204,10 +208,7 @@ class Emulator:
             return 200, {"data": _object_type(self._existing("object_types", request.params["key"]))}
 
     def create_object_type(self, request: Request) -> tuple[int, Any]:
-        data = request.data()
-        for name in ("key", "schema"):
-            if name not in data:
-                raise failure(400, rules.missing("data", name))
+        data = request.data("key", "schema")
         key, schema = data["key"], data["schema"]
         problems = [p for p in (rules.key_problem(key),) if p] + rules.schema_problems(schema)
         if problems:
@@ -224,11 +225,9 @@ class Emulator:
 
     def update_object_type(self, request: Request) -> tuple[int, Any]:
         key = request.params["key"]
-        data = request.data()
+        data = request.data("schema")
         if "key" in data and data["key"] != key:
             raise failure(400, "data.key is writable on create only")  # UNCONFIRMED
-        if "schema" not in data:
-            raise failure(400, rules.missing("data", "schema"))
         problems = rules.schema_problems(data["schema"])
         if problems:
             raise _invalid(problems)
@@ -264,10 +263,7 @@ class Emulator:
             return 200, {"data": _relationship_type(self._existing("relationship_types", request.params["key"]))}
 
     def create_relationship_type(self, request: Request) -> tuple[int, Any]:
-        data = request.data()
-        for name in ("key", "source", "target"):
-            if name not in data:
-                raise failure(400, rules.missing("data", name))
+        data = request.data("key", "source", "target")
         key = data["key"]
         with self.store.transaction():
             def exists(name: str) -> bool:
@@ -289,8 +285,8 @@ class Emulator:
 
     def refuse_relationship_update(self, request: Request) -> tuple[int, Any]:
         # "A relationship type cannot be updated: You must create a new one." The status is UNCONFIRMED.
-        raise ApiFailure(405, failure(405, "Relationship types cannot be updated. You must create a new one.").body,
-                         [("Allow", "DELETE, GET")])
+        raise failure(405, "Relationship types cannot be updated. You must create a new one.",
+                      headers=[("Allow", "DELETE, GET")])
 
     def delete_relationship_type(self, request: Request) -> tuple[int, Any]:
         with self.store.transaction():
@@ -329,10 +325,7 @@ class Emulator:
             return 200, {"data": _record(self._existing("records", request.params["id"], column="id"))}
 
     def create_record(self, request: Request) -> tuple[int, Any]:
-        data = request.data()
-        for name in ("type", "attributes"):
-            if name not in data:
-                raise failure(400, rules.missing("data", name))
+        data = request.data("type", "attributes")
         with self.store.transaction():
             row = self.store.get("object_types", "key", data["type"]) if isinstance(data["type"], str) else None
             if row is None:

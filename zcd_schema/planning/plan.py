@@ -115,10 +115,11 @@ def build_plan(project: Project, live: LiveState, account: AccountRef, *, prune:
         if unknown:
             raise UsageError(f"--target {', '.join(unknown)}: no declared or live type has this key")
     comparison = diff.compare(project, live, prune=prune, targets=targets)
-    at_stake = _records_at_stake(comparison.deltas, records)
+    classified = [(delta, *risk.classify(delta)) for delta in comparison.deltas]
+    at_stake = _records_at_stake([d.key for d, level, _ in classified
+                                  if d.kind is OBJECT_TYPE and level == risk.DESTRUCTIVE], records)
     changes = []
-    for delta in comparison.deltas:
-        level, reasons = risk.classify(delta)
+    for delta, level, reasons in classified:
         if delta.kind is OBJECT_TYPE and delta.key in at_stake:
             reasons += (f"object type {delta.key} has records" if at_stake[delta.key]
                         else f"object type {delta.key} has no records",)
@@ -137,13 +138,9 @@ def _location(project: Project, delta: diff.Delta) -> Location | None:
     return None  # pruned by --prune: no line of any file asked for it
 
 
-def _records_at_stake(deltas: tuple[diff.Delta, ...], records: Any) -> dict[str, bool]:
+def _records_at_stake(keys: list[str], records: Any) -> dict[str, bool]:
     """Whether each object type losing data (deleted, or a property removed) has records."""
-    if records is None:
-        return {}
-    keys = [d.key for d in deltas if d.kind is OBJECT_TYPE and d.action in ("delete", "update")
-            and (d.action == "delete" or risk.classify(d)[0] == risk.DESTRUCTIVE)]
-    if not keys:
+    if records is None or not keys:
         return {}
     with ThreadPoolExecutor(max_workers=min(8, len(keys)), thread_name_prefix="zcd-records") as pool:
         return dict(zip(keys, pool.map(records, keys)))

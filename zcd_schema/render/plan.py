@@ -77,7 +77,7 @@ def render_markdown(plans: list[Plan] | Plan, *, project: str = ".", failures: S
     head = _markdown_head(plans, project, list(failures))
     sections: list[tuple[str, list[_Piece], str]] = []  # (account header, pieces, account footer)
     for plan in plans:
-        pieces = [_Piece(plan, c) for c in sorted(plan.changes, key=lambda c: _RISK_ORDER.index(c.risk))]
+        pieces = [_Piece(c) for c in sorted(plan.changes, key=lambda c: _RISK_ORDER.index(c.risk))]
         sections.append((_account_header(plan), pieces, _account_footer(plan)))
 
     def total() -> int:
@@ -167,7 +167,7 @@ def _account_footer(plan: Plan) -> str:
 class _Piece:
     """One change in the comment, at a level of detail: 2 reasons and diff, 1 reasons, 0 a line, -1 gone."""
 
-    def __init__(self, plan: Plan, change: Change) -> None:
+    def __init__(self, change: Change) -> None:
         self.change = change
         self.level = 2
         self._cache: dict[int, str] = {}
