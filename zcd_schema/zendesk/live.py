@@ -37,9 +37,6 @@ class LiveState:
     items: dict[tuple[str, str], dict[str, Any]]  # (kind, key) -> the item as read, for fingerprints
     limits: dict[str, Limit] | None  # None when the account does not show them
 
-    def of(self, kind: str) -> dict[str, Any]:
-        return self.object_types if kind == OBJECT_TYPE.name else self.relationship_types
-
 
 def read_live_state(client: Client, kinds: Iterable[Kind] = (OBJECT_TYPE, RELATIONSHIP_TYPE),
                     with_limits: bool = True) -> LiveState:
