@@ -68,13 +68,11 @@ def write_project(state: LiveState, out: Path, source: str, settings_from: Path 
         declared = sorted((set(existing_project.object_types) & set(state.object_types))
                           | (set(existing_project.relationship_types) & set(state.relationship_types)))
         if declared:
-            shown = ", ".join(declared[:5]) + (f" and {len(declared) - 5} more" if len(declared) > 5 else "")
-            raise UsageError(f"{out} already declares {shown}; import into an empty folder with --out")
+            raise UsageError(f"{out} already declares {_some(declared)}; import into an empty folder with --out")
     header = f"# Imported from {source} by zcd-schema {__version__}.\n"
     existing = [name for name in files if (out / name).exists()]
     if existing:
-        shown = ", ".join(existing[:5]) + (f" and {len(existing) - 5} more" if len(existing) > 5 else "")
-        raise UsageError(f"import would overwrite {shown} in {out}; choose an empty folder with --out")
+        raise UsageError(f"import would overwrite {_some(existing)} in {out}; choose an empty folder with --out")
     written = []
     for name, content in files.items():
         path = out / name
@@ -86,3 +84,8 @@ def write_project(state: LiveState, out: Path, source: str, settings_from: Path 
         shutil.copyfile(settings_from, settings)  # the same accounts, so plan works in the new folder
         written.append(settings)
     return written
+
+
+def _some(names: list[str]) -> str:
+    """The first five names, and how many more."""
+    return ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
