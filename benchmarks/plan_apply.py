@@ -76,10 +76,12 @@ def timed_cli(*args: str) -> tuple[float, int, subprocess.CompletedProcess[str]]
 def phases(url: str, parallelism: int) -> dict[str, tuple[float, int]]:
     """In this process: the plan's reads and diff, the apply, and the plan after it; (seconds, requests)."""
     from zcd_schema.planning.apply import apply_plan
-    from zcd_schema.planning.plan import AccountRef, build_plan
-    from zcd_schema.validate import validate_project
-    from zcd_schema.zendesk import live
+    from zcd_schema.planning.build import build_plan
+    from zcd_schema.planning.document import AccountRef
+    from zcd_schema.project.validate import validate_project
     from zcd_schema.zendesk.client import Client
+    from zcd_schema.zendesk.read import read_live_state
+    from zcd_schema.zendesk.write import AccountApi
 
     project = validate_project(WORK).project
     account = AccountRef("bench", url)
@@ -91,11 +93,11 @@ def phases(url: str, parallelism: int) -> dict[str, tuple[float, int]]:
             figures[name] = (time.perf_counter() - started, client.requests_sent - sent)
             return value
 
-        plan = measure("plan", lambda: build_plan(project, live.read_live_state(client), account, prune=False))
+        plan = measure("plan", lambda: build_plan(project, read_live_state(client), account, prune=False))
         assert len(plan.changes) == 100
-        report = measure("apply", lambda: apply_plan(plan, client, parallelism=parallelism))
+        report = measure("apply", lambda: apply_plan(plan, AccountApi(client), parallelism=parallelism))
         assert report.complete
-        again = measure("replan", lambda: build_plan(project, live.read_live_state(client), account, prune=False))
+        again = measure("replan", lambda: build_plan(project, read_live_state(client), account, prune=False))
         assert not again.changes, "the plan after apply is not empty"
     return figures
 

@@ -20,9 +20,10 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from zcd_schema.zendesk import live
+from zcd_schema.kinds import OBJECT_TYPE, RELATIONSHIP_TYPE
 from zcd_schema.zendesk.client import Client, RetryPolicy
-from zcd_schema.zendesk.kinds import OBJECT_TYPE, RELATIONSHIP_TYPE
+from zcd_schema.zendesk.read import read_live_state
+from zcd_schema.zendesk.write import AccountApi
 
 # 429 10%, 503 5%, 500 10% on every request, and 15% of the writes that succeed lose their response:
 # about 25% of reads and 36% of writes fail.
@@ -60,8 +61,8 @@ def drill(client: Client, types: int, parallelism: int) -> dict[str, dict]:
                                         "target": [keys[(i + 1) % types]] if i % 2 else "zen:user"}
                  for i in range(types * 3 // 4)}
     with ThreadPoolExecutor(parallelism) as pool:
-        list(pool.map(lambda c: live.create(client, OBJECT_TYPE, c), objects.values()))
-        list(pool.map(lambda c: live.create(client, RELATIONSHIP_TYPE, c), relations.values()))
+        list(pool.map(lambda c: AccountApi(client).create(OBJECT_TYPE, c), objects.values()))
+        list(pool.map(lambda c: AccountApi(client).create(RELATIONSHIP_TYPE, c), relations.values()))
 
         listed = [t["key"] for t in client.list(OBJECT_TYPE.collection)]
         if sorted(listed) != keys:
@@ -69,16 +70,16 @@ def drill(client: Client, types: int, parallelism: int) -> dict[str, dict]:
 
         for i, key in enumerate(keys[: types // 2]):
             objects[key] = {"key": key, "schema": schema(i, 1)}
-        list(pool.map(lambda k: live.update(client, OBJECT_TYPE, objects[k]), keys[: types // 2]))
+        list(pool.map(lambda k: AccountApi(client).update(OBJECT_TYPE, objects[k]), keys[: types // 2]))
 
         doomed_relations = sorted(relations)[: len(relations) // 3]
-        list(pool.map(lambda k: live.delete(client, RELATIONSHIP_TYPE, k), doomed_relations))
+        list(pool.map(lambda k: AccountApi(client).delete(RELATIONSHIP_TYPE, k), doomed_relations))
         for key in doomed_relations:
             del relations[key]
         used = {r["source"] for r in relations.values()} | {
             t for r in relations.values() for t in (r["target"] if isinstance(r["target"], list) else [r["target"]])}
         doomed_objects = [k for k in keys if k not in used][:5]
-        list(pool.map(lambda k: live.delete(client, OBJECT_TYPE, k), doomed_objects))
+        list(pool.map(lambda k: AccountApi(client).delete(OBJECT_TYPE, k), doomed_objects))
         for key in doomed_objects:
             del objects[key]
     return {OBJECT_TYPE.name: objects, RELATIONSHIP_TYPE.name: relations}
@@ -86,7 +87,7 @@ def drill(client: Client, types: int, parallelism: int) -> dict[str, dict]:
 
 def compare(client: Client, intended: dict[str, dict]) -> list[str]:
     problems = []
-    state = live.read_live_state(client, with_limits=False)
+    state = read_live_state(client, with_limits=False)
     for kind in (OBJECT_TYPE, RELATIONSHIP_TYPE):
         found = {key: kind.normalize(item) for (name, key), item in state.items.items() if name == kind.name}
         want = intended[kind.name]

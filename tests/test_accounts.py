@@ -7,11 +7,12 @@ from pathlib import Path
 import pytest
 
 from zcd_schema.errors import AccountError, UsageError
+from zcd_schema.kinds import OBJECT_TYPE
 from zcd_schema.project.model import Account, Settings
-from zcd_schema.zendesk import live
 from zcd_schema.zendesk.accounts import FAULTS_ENV, open_client, resolve_target
 from zcd_schema.zendesk.client import RetryPolicy
-from zcd_schema.zendesk.kinds import OBJECT_TYPE
+from zcd_schema.zendesk.read import read_live_state
+from zcd_schema.zendesk.write import AccountApi
 
 ROOT = Path("/projects/acme")
 SETTINGS = Settings(accounts={
@@ -69,10 +70,10 @@ def test_refusals(account, url, env, error, text):
 def test_local_client_keeps_state_and_ignores_it_in_git(tmp_path):
     target = resolve_target(tmp_path, Settings(), environ={})
     with open_client(target, environ={}) as client:
-        live.create(client, OBJECT_TYPE, {"key": "product", "schema": {"properties": {"id": {"type": "string"}}}})
+        AccountApi(client).create(OBJECT_TYPE, {"key": "product", "schema": {"properties": {"id": {"type": "string"}}}})
     assert (tmp_path / ".zcd" / ".gitignore").read_text().splitlines()[-1] == "*"
     with open_client(target, environ={}) as client:
-        assert list(live.read_live_state(client).object_types) == ["product"]
+        assert list(read_live_state(client).of(OBJECT_TYPE)) == ["product"]
 
 
 def test_local_faults_from_the_environment(tmp_path):

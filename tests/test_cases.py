@@ -11,8 +11,8 @@ import os
 import pytest
 from conftest import CASES
 
-from zcd_schema.render.diagnostics import render_text
-from zcd_schema.validate import validate_project
+from zcd_schema.project.validate import validate_project
+from zcd_schema.render.validation import validation_text
 
 CASE_NAMES = sorted(p.name for p in CASES.iterdir() if p.is_dir())
 
@@ -21,7 +21,7 @@ CASE_NAMES = sorted(p.name for p in CASES.iterdir() if p.is_dir())
 def test_case(name: str) -> None:
     folder = CASES / name
     result = validate_project(folder)
-    actual = render_text(result, lambda file: file)
+    actual = validation_text(result, lambda file: file)
     expected_file = folder / "expected.txt"
     if os.environ.get("ZCD_REGEN") == "1":
         expected_file.write_text(actual, encoding="utf-8")

@@ -13,8 +13,8 @@ import pytest
 
 from zcd_schema.emulator.app import accepted_authorizations
 from zcd_schema.emulator.faults import Faults
-from zcd_schema.errors import EXIT_ACCOUNT, AccountError
-from zcd_schema.zendesk import live
+from zcd_schema.errors import AccountError, ExitCode
+from zcd_schema.kinds import OBJECT_TYPE, RELATIONSHIP_TYPE
 from zcd_schema.zendesk.client import (
     USER_AGENT,
     ApiError,
@@ -23,7 +23,8 @@ from zcd_schema.zendesk.client import (
     RetryPolicy,
     zendesk_message,
 )
-from zcd_schema.zendesk.kinds import OBJECT_TYPE, RELATIONSHIP_TYPE
+from zcd_schema.zendesk.read import has_records, read_item, read_live_state
+from zcd_schema.zendesk.write import AccountApi
 
 SCHEMA = {"properties": {"id": {"type": "string"}}}
 TOKEN = "tok-7Hq2-SECRET-9zz"
@@ -60,39 +61,38 @@ def test_crud_and_paging(emulated):
     emulated.app.max_page_size = 2
     with emulated.client() as client:
         for i in range(5):
-            created = live.create(client, OBJECT_TYPE, product(f"type{i}"))
+            created = AccountApi(client).create(OBJECT_TYPE, product(f"type{i}"))
             assert created["key"] == f"type{i}"
         assert [t["key"] for t in client.list(OBJECT_TYPE.collection)] == [f"type{i}" for i in range(5)]
-        live.create(client, RELATIONSHIP_TYPE, {"key": "owner", "source": "type0", "target": ["zen:user"]})
-        updated = live.update(client, OBJECT_TYPE, product("type1", name={"type": "string"}))
+        AccountApi(client).create(RELATIONSHIP_TYPE, {"key": "owner", "source": "type0", "target": ["zen:user"]})
+        updated = AccountApi(client).update(OBJECT_TYPE, product("type1", name={"type": "string"}))
         assert "name" in updated["schema"]["properties"]
-        live.delete(client, RELATIONSHIP_TYPE, "owner")
-        live.delete(client, OBJECT_TYPE, "type0")
-        state = live.read_live_state(client)
-        assert sorted(state.object_types) == ["type1", "type2", "type3", "type4"]
-        assert state.relationship_types == {}
+        AccountApi(client).delete(RELATIONSHIP_TYPE, "owner")
+        AccountApi(client).delete(OBJECT_TYPE, "type0")
+        state = read_live_state(client)
+        assert sorted(state.of(OBJECT_TYPE)) == ["type1", "type2", "type3", "type4"]
+        assert state.of(RELATIONSHIP_TYPE) == {}
         assert state.limits["resource_types"].count == 4
-        assert live.read_item(client, OBJECT_TYPE, "type0") is None
+        assert read_item(client, OBJECT_TYPE, "type0") is None
 
 
 def test_live_state_is_the_model(emulated):
     with emulated.client() as client:
-        live.create(client, OBJECT_TYPE, product())
-        live.create(client, RELATIONSHIP_TYPE, {"key": "one", "source": "product", "target": "zen:user"})
-        live.create(client, RELATIONSHIP_TYPE, {"key": "many", "source": "zen:ticket", "target": ["product"]})
-        state = live.read_live_state(client)
-    assert state.relationship_types["one"].target == "zen:user" and not state.relationship_types["one"].one_to_many
-    assert state.relationship_types["many"].target == "product" and state.relationship_types["many"].one_to_many
-    assert state.relationship_types["many"].target_value == ["product"]
+        AccountApi(client).create(OBJECT_TYPE, product())
+        AccountApi(client).create(RELATIONSHIP_TYPE, {"key": "one", "source": "product", "target": "zen:user"})
+        AccountApi(client).create(RELATIONSHIP_TYPE, {"key": "many", "source": "zen:ticket", "target": ["product"]})
+        state = read_live_state(client)
+    relationships = state.of(RELATIONSHIP_TYPE)
+    assert relationships["one"]["target"] == "zen:user" and relationships["many"]["target"] == ["product"]
     assert OBJECT_TYPE.normalize(state.items[("object_type", "product")]) == product()
 
 
 def test_has_records(emulated):
     with emulated.client() as client:
-        live.create(client, OBJECT_TYPE, product())
-        assert live.has_records(client, "product") is False
+        AccountApi(client).create(OBJECT_TYPE, product())
+        assert has_records(client, OBJECT_TYPE, "product") is False
         client.request("POST", "/api/sunshine/objects/records", json={"data": {"type": "product", "attributes": {"id": "1"}}})
-        assert live.has_records(client, "product") is True
+        assert has_records(client, OBJECT_TYPE, "product") is True
 
 
 @pytest.mark.parametrize("fault", ["429", "503", "500"])
@@ -133,7 +133,7 @@ def test_retries_are_bounded_in_attempts(emulated):
         client.list(OBJECT_TYPE.collection)
     error = caught.value
     assert error.status == 500 and error.attempts == 3 and len(said.sleeps) == 2
-    assert error.exit_code == EXIT_ACCOUNT
+    assert error.exit_code == ExitCode.ACCOUNT
     assert str(error).startswith("GET /api/sunshine/objects/types?per_page=1000: 500 Internal Server Error: ")
     assert "gave up after 3 attempts" in str(error)
 
@@ -170,9 +170,9 @@ def test_quota_429_is_not_retried(emulator_factory):
     emulated = emulator_factory(limits={"resource_types": 1})
     said = Recorder()
     with emulated.client(sleep=said.sleep) as client:
-        live.create(client, OBJECT_TYPE, product("first"))
+        AccountApi(client).create(OBJECT_TYPE, product("first"))
         with pytest.raises(ApiError) as caught:
-            live.create(client, OBJECT_TYPE, product("second"))
+            AccountApi(client).create(OBJECT_TYPE, product("second"))
     assert caught.value.quota and caught.value.status == 429 and caught.value.attempts == 1
     assert said.sleeps == []
     assert "exceeded the maximum number of resources" in str(caught.value)
@@ -182,7 +182,7 @@ def test_lost_create_response_is_reconciled_not_repeated(emulated):
     emulated.faults.script("drop", method="POST")
     said = Recorder()
     with emulated.client(notify=said) as client:
-        created = live.create(client, OBJECT_TYPE, product())
+        created = AccountApi(client).create(OBJECT_TYPE, product())
         assert created["key"] == "product"
         assert [t["key"] for t in client.list(OBJECT_TYPE.collection)] == ["product"]
     assert "checking whether it was carried out" in said.text
@@ -191,7 +191,7 @@ def test_lost_create_response_is_reconciled_not_repeated(emulated):
 def test_create_answered_500_is_checked_then_sent_again(emulated):
     emulated.faults.script("500", method="POST")
     with emulated.client() as client:
-        live.create(client, OBJECT_TYPE, product())
+        AccountApi(client).create(OBJECT_TYPE, product())
         assert [t["key"] for t in client.list(OBJECT_TYPE.collection)] == ["product"]
     assert emulated.faults.counts["500"] == 1
 
@@ -199,11 +199,11 @@ def test_create_answered_500_is_checked_then_sent_again(emulated):
 def test_reconcile_compares_content(emulated):
     """A create whose response is lost, where the key now holds other content: an error, not success."""
     with emulated.client() as client:
-        live.create(client, OBJECT_TYPE, product(price={"type": "number"}))
+        AccountApi(client).create(OBJECT_TYPE, product(price={"type": "number"}))
         emulated.faults.script("500", method="POST")  # the retried POST must never be needed
 
         with pytest.raises(ApiError) as caught:
-            live.create(client, OBJECT_TYPE, product())
+            AccountApi(client).create(OBJECT_TYPE, product())
         assert "other content" in str(caught.value)
 
 
@@ -218,27 +218,27 @@ def test_post_without_reconcile_is_not_repeated(emulated):
 
 def test_lost_delete_response_counts_as_done(emulated):
     with emulated.client() as client:
-        live.create(client, OBJECT_TYPE, product())
+        AccountApi(client).create(OBJECT_TYPE, product())
         emulated.faults.script("drop", method="DELETE")
-        live.delete(client, OBJECT_TYPE, "product")  # retried, answered 404: the first one worked
+        AccountApi(client).delete(OBJECT_TYPE, "product")  # retried, answered 404: the first one worked
         assert client.list(OBJECT_TYPE.collection) == []
         with pytest.raises(ApiError) as caught:
-            live.delete(client, OBJECT_TYPE, "product")  # a plain 404 is still an error
+            AccountApi(client).delete(OBJECT_TYPE, "product")  # a plain 404 is still an error
         assert caught.value.status == 404
 
 
 def test_lost_update_response_is_retried(emulated):
     with emulated.client() as client:
-        live.create(client, OBJECT_TYPE, product())
+        AccountApi(client).create(OBJECT_TYPE, product())
         emulated.faults.script("drop", method="PUT")
-        updated = live.update(client, OBJECT_TYPE, product(name={"type": "string"}))
+        updated = AccountApi(client).update(OBJECT_TYPE, product(name={"type": "string"}))
         assert "name" in updated["schema"]["properties"]
 
 
 def test_zendesk_messages_in_errors(emulated):
     with emulated.client() as client:
         with pytest.raises(ApiError) as caught:
-            live.create(client, OBJECT_TYPE, {"key": "product", "schema": {}})
+            AccountApi(client).create(OBJECT_TYPE, {"key": "product", "schema": {}})
         assert caught.value.status == 400
         assert str(caught.value) == ("POST /api/sunshine/objects/types: 400 Bad Request: "
                                      "The schema for a legacy object type cannot be empty.")
@@ -317,7 +317,7 @@ def test_headers_sent(emulator_factory):
     from zcd_schema.zendesk.client import in_process_transport
 
     client = Client("http://localhost", Credentials(EMAIL, TOKEN), transport=in_process_transport(spy))
-    live.create(client, OBJECT_TYPE, product())
+    AccountApi(client).create(OBJECT_TYPE, product())
     basic = "Basic " + base64.b64encode(f"{EMAIL}/token:{TOKEN}".encode()).decode()
     assert headers == [(USER_AGENT, basic, "application/json")]
     bearer = Client("http://localhost", Credentials(oauth_token=OAUTH), transport=in_process_transport(spy))
@@ -341,7 +341,7 @@ def test_unreachable_account_fails_with_exit_3_after_bounded_retries():
     client = Client(f"http://127.0.0.1:{port}", sleep=said.sleep)
     with pytest.raises(ApiError) as caught:
         client.list(OBJECT_TYPE.collection)
-    assert caught.value.exit_code == EXIT_ACCOUNT and caught.value.status is None
+    assert caught.value.exit_code == ExitCode.ACCOUNT and caught.value.status is None
     assert "could not connect" in str(caught.value) and caught.value.attempts == 3 and len(said.sleeps) == 2
 
 
@@ -387,7 +387,7 @@ def test_concurrent_requests_lose_nothing(emulator_factory):
     keys = [f"type{i:02d}" for i in range(48)]
     with emulated.client(retry=RetryPolicy(attempts=12, backoff_base=0.001, backoff_cap=0.005)) as client:
         with ThreadPoolExecutor(8) as pool:
-            list(pool.map(lambda k: live.create(client, OBJECT_TYPE, product(k)), keys))
+            list(pool.map(lambda k: AccountApi(client).create(OBJECT_TYPE, product(k)), keys))
             reads = list(pool.map(lambda _: len(client.list(OBJECT_TYPE.collection, per_page=5)), range(16)))
         assert reads == [48] * 16
         assert sorted(t["key"] for t in client.list(OBJECT_TYPE.collection)) == keys
@@ -400,18 +400,18 @@ def test_tokens_never_appear_in_logs_waits_or_errors(emulator_factory):
                                 faults=Faults(throttle=0.3, server_error=0.2, drop=0.2, retry_after=0, seed=5))
     said = Recorder()
     secrets = [TOKEN, base64.b64encode(f"{EMAIL}/token:{TOKEN}".encode()).decode(), OAUTH]
-    with emulated.client(credentials=Credentials(EMAIL, TOKEN), debug=said, notify=said) as client:
+    with emulated.client(credentials=Credentials(EMAIL, TOKEN), log_request=said, notify=said) as client:
         for i in range(10):
-            live.create(client, OBJECT_TYPE, product(f"type{i}"))
+            AccountApi(client).create(OBJECT_TYPE, product(f"type{i}"))
         client.list(OBJECT_TYPE.collection, per_page=3)
         with pytest.raises(ApiError) as echoed:  # Zendesk echoes a bad key in its message
-            live.create(client, OBJECT_TYPE, {"key": "k" * 14 + TOKEN, "schema": SCHEMA})
+            AccountApi(client).create(OBJECT_TYPE, {"key": "k" * 14 + TOKEN, "schema": SCHEMA})
         assert "too long" in str(echoed.value) and "[redacted]" in str(echoed.value)
-    with emulated.client(credentials=Credentials(EMAIL, "wrong-" + TOKEN), debug=said, notify=said) as wrong, \
+    with emulated.client(credentials=Credentials(EMAIL, "wrong-" + TOKEN), log_request=said, notify=said) as wrong, \
             pytest.raises(ApiError) as refused:
         wrong.list(OBJECT_TYPE.collection)
     assert refused.value.status == 401 and "Couldn't authenticate you" in str(refused.value)
-    with emulated.client(credentials=Credentials(oauth_token=OAUTH), debug=said) as bearer, pytest.raises(ApiError):
+    with emulated.client(credentials=Credentials(oauth_token=OAUTH), log_request=said) as bearer, pytest.raises(ApiError):
         bearer.list(OBJECT_TYPE.collection)
     everything = said.text + str(refused.value) + str(echoed.value) + repr(Credentials(EMAIL, TOKEN, OAUTH))
     assert "GET /api/sunshine/objects/types" in said.text and "[redacted]" in said.text
@@ -437,5 +437,5 @@ def test_a_lost_create_that_shows_up_late_is_not_a_conflict():
     said = Recorder()
     client = Client("https://acme.zendesk.com", transport=httpx.MockTransport(lambda r: next(answers[r.method])),
                     sleep=said.sleep)
-    created = live.create(client, OBJECT_TYPE, product())
+    created = AccountApi(client).create(OBJECT_TYPE, product())
     assert created == item

@@ -10,12 +10,14 @@ from hypothesis import strategies as st
 
 from zcd_schema.emulator.app import Emulator
 from zcd_schema.emulator.store import Store
+from zcd_schema.kinds import OBJECT_TYPE, RELATIONSHIP_TYPE
 from zcd_schema.planning.apply import apply_plan
-from zcd_schema.planning.plan import AccountRef, build_plan
+from zcd_schema.planning.build import build_plan
+from zcd_schema.planning.document import AccountRef
 from zcd_schema.project.model import ObjectType, Project, RelationshipType, Settings
-from zcd_schema.zendesk import live
 from zcd_schema.zendesk.client import Client, in_process_transport
-from zcd_schema.zendesk.kinds import OBJECT_TYPE, RELATIONSHIP_TYPE
+from zcd_schema.zendesk.read import read_live_state
+from zcd_schema.zendesk.write import AccountApi
 
 TYPE_KEYS = ["product", "supplier", "store", "order", "2019-car"]
 REL_KEYS = ["owner", "stock", "link", "on"]
@@ -68,19 +70,19 @@ def test_apply_then_plan_is_empty(start, goal, prune):
     client = Client("http://localhost", transport=in_process_transport(app))
     objects, relations = start
     for key, schema in objects.items():
-        live.create(client, OBJECT_TYPE, {"key": key, "schema": schema})
+        AccountApi(client).create(OBJECT_TYPE, {"key": key, "schema": schema})
     for key, (source, target, many) in relations.items():
-        live.create(client, RELATIONSHIP_TYPE, {"key": key, "source": source, "target": [target] if many else target})
+        AccountApi(client).create(RELATIONSHIP_TYPE, {"key": key, "source": source, "target": [target] if many else target})
 
     project = project_of(*goal)
     account = AccountRef("test", "http://localhost")
-    plan = build_plan(project, live.read_live_state(client), account, prune=prune)
-    report = apply_plan(plan, client, parallelism=3)
+    plan = build_plan(project, read_live_state(client), account, prune=prune)
+    report = apply_plan(plan, AccountApi(client), parallelism=3)
     assert report.complete, [(o.change.label, o.error) for o in report.outcomes if o.error]
 
-    again = build_plan(project, live.read_live_state(client), account, prune=prune)
+    again = build_plan(project, read_live_state(client), account, prune=prune)
     assert again.changes == ()
     expected_unmanaged = set() if prune else (
         {("object_type", k) for k in objects if k not in goal[0]}
         | {("relationship_type", k) for k in relations if k not in goal[1]})
-    assert set(again.unmanaged) == expected_unmanaged
+    assert {(kind.name, key) for kind, key in again.unmanaged} == expected_unmanaged

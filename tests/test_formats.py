@@ -9,9 +9,9 @@ import jsonschema
 import pytest
 from conftest import CASES
 
-from zcd_schema.render.diagnostics import render_github, render_sarif
+from zcd_schema.project.validate import validate_project
 from zcd_schema.render.github import github_annotation
-from zcd_schema.validate import validate_project
+from zcd_schema.render.validation import validation_github, validation_sarif
 
 
 def _many_errors(project, n_errors: int, n_warnings: int):
@@ -23,7 +23,7 @@ def _many_errors(project, n_errors: int, n_warnings: int):
 def test_github_annotations_are_capped_per_level_with_a_count_of_the_rest(project) -> None:
     root = _many_errors(project, 14, 3)
     result = validate_project(root)
-    lines = render_github(result, lambda f: f).splitlines()
+    lines = validation_github(result, lambda f: f).splitlines()
     errors = [line for line in lines if line.startswith("::error ")]
     warnings = [line for line in lines if line.startswith("::warning ")]
     assert len(errors) == 10 and len(warnings) == 3
@@ -51,7 +51,7 @@ def test_sarif_is_valid_sarif_2_1_0(case: str) -> None:
     schema = _sarif_schema()
     assert schema["id"].endswith("sarif-schema-2.1.0.json")  # the official OASIS schema, errata 01
     result = validate_project(CASES / case)
-    log = json.loads(render_sarif(result, lambda f: f"tests/cases/{case}/{f}"))
+    log = json.loads(validation_sarif(result, lambda f: f"tests/cases/{case}/{f}"))
     jsonschema.Draft4Validator(schema).validate(log)
     run = log["runs"][0]
     assert len(run["results"]) == len(result.diagnostics)
@@ -67,7 +67,7 @@ def test_sarif_schema_rejects_a_broken_log() -> None:
     """The schema check is not vacuous: a result without a message fails it."""
     schema = _sarif_schema()
     result = validate_project(CASES / "references")
-    log = json.loads(render_sarif(result, lambda f: f))
+    log = json.loads(validation_sarif(result, lambda f: f))
     del log["runs"][0]["results"][0]["message"]
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.Draft4Validator(schema).validate(log)

@@ -9,10 +9,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from zcd_schema.project.report import Reporter
+from zcd_schema.project.findings import Findings
 from zcd_schema.project.schema_rules import check_json_schema
+from zcd_schema.project.validate import validate_project
 from zcd_schema.project.yamlio import load_bytes, load_text
-from zcd_schema.validate import validate_project
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
@@ -132,15 +132,15 @@ schemas = st.recursive(st.just({}), _schemas, max_leaves=8)
 @settings(max_examples=400, deadline=None)
 @given(schema=schemas)
 def test_draft4_table_agrees_with_jsonschema(schema) -> None:
-    report = Reporter()
-    check_json_schema(schema, "", "f.yaml", report)
-    ours = bool(report.diagnostics)
+    findings = Findings({})
+    check_json_schema(schema, "", "f.yaml", findings)
+    ours = bool(findings.diagnostics)
     try:
         jsonschema.Draft4Validator.check_schema(schema)
         theirs = False
     except jsonschema.SchemaError:
         theirs = True
-    assert ours == theirs, (json.dumps(schema), [d.message for d in report.diagnostics])
+    assert ours == theirs, (json.dumps(schema), [d.message for d in findings.diagnostics])
 
 
 # Object-type schemas around Zendesk's rules: mostly well formed, with one flaw here and there

@@ -12,11 +12,12 @@ from pathlib import Path
 import pytest
 from conftest import QUICKSTART, doc, zcd_executable
 
-from zcd_schema.importer import RELATIONSHIPS_FILE
+from zcd_schema.kinds import OBJECT_TYPE, RELATIONSHIP_TYPE
+from zcd_schema.kinds.relationship_type import RELATIONSHIPS_FILE
 from zcd_schema.project.model import Settings
-from zcd_schema.zendesk import live
 from zcd_schema.zendesk.accounts import open_client, resolve_target
-from zcd_schema.zendesk.kinds import OBJECT_TYPE, RELATIONSHIP_TYPE
+from zcd_schema.zendesk.read import read_item, read_live_state
+from zcd_schema.zendesk.write import AccountApi
 
 BASE = {"properties": {"id": {"type": "string"}, "name": {"type": "string", "maxLength": 50, "minLength": 1,
                                                           "pattern": "^[A-Z]"},
@@ -195,15 +196,15 @@ def test_stale_plan_touching_a_moved_object_is_refused(zcd, workspace):
     saved = root / "plan.json"
     zcd("plan", "--project", root, "-o", saved)
     with other_client(root) as client:  # someone changes product behind the plan's back
-        live.update(client, OBJECT_TYPE, {"key": "product", "schema": {"properties": {"x": {"type": "string"}}}})
+        AccountApi(client).update(OBJECT_TYPE, {"key": "product", "schema": {"properties": {"x": {"type": "string"}}}})
     refused = zcd("apply", saved, "--project", root)
     assert refused.code == 4 and "stale" in refused.err and "object type product changed" in refused.err
     with other_client(root) as client:
-        assert live.read_item(client, OBJECT_TYPE, "fresh") is None  # nothing written
+        assert read_item(client, OBJECT_TYPE, "fresh") is None  # nothing written
 
     zcd("plan", "--project", root, "-o", saved)
     with other_client(root) as client:  # appears: the plan wanted to create it
-        live.create(client, OBJECT_TYPE, {"key": "fresh", "schema": {"properties": {"y": {"type": "string"}}}})
+        AccountApi(client).create(OBJECT_TYPE, {"key": "fresh", "schema": {"properties": {"y": {"type": "string"}}}})
     stale = zcd("apply", saved, "--project", root, "--allow-destroy")
     assert stale.code == 4 and "object type fresh appeared" in stale.err and "Applying" not in stale.out
 
@@ -217,12 +218,12 @@ def test_stale_check_ignores_objects_the_plan_does_not_touch(zcd, workspace):
     saved = root / "plan.json"
     zcd("plan", "--project", root, "-o", saved)
     with other_client(root) as client:
-        live.update(client, OBJECT_TYPE, {"key": "supplier", "schema": {"properties": {"z": {"type": "string"}}}})
-        live.create(client, OBJECT_TYPE, {"key": "unrelated", "schema": schema})
+        AccountApi(client).update(OBJECT_TYPE, {"key": "supplier", "schema": {"properties": {"z": {"type": "string"}}}})
+        AccountApi(client).create(OBJECT_TYPE, {"key": "unrelated", "schema": schema})
     applied = zcd("apply", saved, "--project", root)
     assert applied.code == 0, applied.err
     with other_client(root) as client:
-        assert "sku" in live.read_item(client, OBJECT_TYPE, "product")["schema"]["properties"]
+        assert "sku" in read_item(client, OBJECT_TYPE, "product")["schema"]["properties"]
 
 
 def test_faults_during_apply_converge_with_nothing_doubled(zcd, workspace):
@@ -236,8 +237,8 @@ def test_faults_during_apply_converge_with_nothing_doubled(zcd, workspace):
     assert "retrying" in applied.err and "checking whether it was carried out" in applied.err
     assert zcd("plan", "--project", root, "--detailed-exitcode").code == 0
     with other_client(root) as client:
-        state = live.read_live_state(client)
-    assert sorted(state.object_types) == sorted(types) and sorted(state.relationship_types) == sorted(links)
+        state = read_live_state(client)
+    assert sorted(state.of(OBJECT_TYPE)) == sorted(types) and sorted(state.of(RELATIONSHIP_TYPE)) == sorted(links)
     assert state.limits["resource_types"].count == 20 and state.limits["relationship_types"].count == 15
 
 
@@ -247,7 +248,7 @@ def test_partial_failure_reports_and_plan_shows_the_rest(zcd, workspace):
     zcd("apply", "--project", root, "--yes")
     with other_client(root) as client:  # 48 types nobody declares: the account is near its cap of 50
         for i in range(48):
-            live.create(client, OBJECT_TYPE, {"key": f"legacy{i:02d}", "schema": schema})
+            AccountApi(client).create(OBJECT_TYPE, {"key": f"legacy{i:02d}", "schema": schema})
     workspace(doc({"product": {"schema": schema}, "aaa": {"schema": schema}, "bbb": {"schema": schema}},
                   {"aaa_link": {"source": "aaa", "target": "zen:user"}}))
     result = zcd("apply", "--project", root, "--yes", "--parallelism", "1")
@@ -268,7 +269,7 @@ def test_nothing_applied_is_exit_3(zcd, workspace):
     assert unreadable.code == 3 and "gave up after 10 attempts" in unreadable.err and unreadable.out == ""
     with other_client(root) as client:  # the account is full: the one create fails, nothing changes
         for i in range(50):
-            live.create(client, OBJECT_TYPE, {"key": f"legacy{i:02d}", "schema": schema})
+            AccountApi(client).create(OBJECT_TYPE, {"key": f"legacy{i:02d}", "schema": schema})
     full = zcd("apply", "--project", root, "--yes")
     assert full.code == 3 and "Apply failed; nothing was changed" in full.out and "Failed (1)" in full.out
 
@@ -383,11 +384,11 @@ def test_import_round_trip_with_keys_yaml_would_misread(zcd, tmp_path, emulator_
     served = emulator_factory(served=True)
     with served.client() as client:
         for key in ("on", "yes", "2019-car", "null", "010"):
-            live.create(client, OBJECT_TYPE, {"key": key, "schema": {
+            AccountApi(client).create(OBJECT_TYPE, {"key": key, "schema": {
                 "properties": {"no": {"type": "string", "enum": ["yes", "no", "on", "1:20"]},
                                "true": {"type": "boolean", "description": "010"}}, "required": ["no"]}})
-        live.create(client, RELATIONSHIP_TYPE, {"key": "off", "source": "yes", "target": ["2019-car"]})
-        live.create(client, RELATIONSHIP_TYPE, {"key": "y_n", "source": "zen:user", "target": "on"})
+        AccountApi(client).create(RELATIONSHIP_TYPE, {"key": "off", "source": "yes", "target": ["2019-car"]})
+        AccountApi(client).create(RELATIONSHIP_TYPE, {"key": "y_n", "source": "zen:user", "target": "on"})
     out = tmp_path / "imported"
     result = zcd("import", "--project", tmp_path, "--url", served.url, "--out", out)
     assert result.code == 0, result.err

@@ -9,8 +9,9 @@ import re
 import pytest
 from conftest import doc
 
-from zcd_schema.planning.plan import AccountRef, Change, Location, Plan
-from zcd_schema.render.plan import COMMENT_LIMIT, render_markdown
+from zcd_schema.kinds import OBJECT_TYPE
+from zcd_schema.planning.document import AccountRef, Change, Location, Plan
+from zcd_schema.render.plan import COMMENT_LIMIT, plan_markdown
 
 ANNOTATION = re.compile(r"^::(error|warning|notice) (?:file=([^,]+),line=(\d+),col=(\d+),)?title=([^:]+)::(.*)$")
 
@@ -82,7 +83,7 @@ def big_plan(changes: int) -> Plan:
     for i in range(changes):
         before = {"schema": {"properties": {f"p{j}": {"type": "string", "description": "x" * 60} for j in range(40)}}}
         after = {"schema": {"properties": {f"p{j}": {"type": "number", "description": "y" * 60} for j in range(40)}}}
-        made.append(Change("object_type", f"type{i:03d}", "update", risks[i % 3],
+        made.append(Change(OBJECT_TYPE, f"type{i:03d}", "update", risks[i % 3],
                            tuple(f"reason {k} for type{i:03d}: " + "z" * 80 for k in range(8)), before, after,
                            "sha256:x", False, Location("types.yaml", i + 1)))
     return Plan(AccountRef("production", "https://acme.zendesk.com"), tuple(made))
@@ -90,7 +91,7 @@ def big_plan(changes: int) -> Plan:
 
 def test_markdown_of_100_changes_stays_under_the_comment_limit_folding_safe_first():
     plan = big_plan(100)
-    text = render_markdown([plan], project="schema")
+    text = plan_markdown([plan], project="schema")
     assert len(text.encode()) <= COMMENT_LIMIT
     assert text.splitlines()[0] == "<!-- zcd-schema plan: project=schema accounts=production -->"
     assert "Left out to stay under GitHub's comment limit" in text
@@ -105,7 +106,7 @@ def test_markdown_of_100_changes_stays_under_the_comment_limit_folding_safe_firs
 
 def test_markdown_folds_to_one_line_per_change_and_then_drops_the_least_risky():
     plan = big_plan(100)
-    tight = render_markdown([plan], project="schema", limit=9_000)
+    tight = plan_markdown([plan], project="schema", limit=9_000)
     assert len(tight.encode()) <= 9_000
     assert "<details>" not in tight or tight.count("<details>") < 5
     assert "changes, least risky first" in tight or "lists of reasons" in tight
@@ -113,7 +114,7 @@ def test_markdown_folds_to_one_line_per_change_and_then_drops_the_least_risky():
 
 def test_markdown_small_plan_is_complete():
     plan = big_plan(3)
-    text = render_markdown([plan], project="schema")
+    text = plan_markdown([plan], project="schema")
     assert "Left out" not in text and text.count("```diff") == 3
     assert "> [!CAUTION]" in text and "**1 destructive change:**" in text and "> [!WARNING]" in text
 
@@ -158,10 +159,10 @@ def two_accounts(tmp_path, emulator_factory):
 def test_several_accounts_at_once(zcd, two_accounts, tmp_path):
     root, first, _ = two_accounts
     with first.client() as client:  # staging already has it
-        from zcd_schema.zendesk import live
-        from zcd_schema.zendesk.kinds import OBJECT_TYPE
+        from zcd_schema.kinds import OBJECT_TYPE
+        from zcd_schema.zendesk.write import AccountApi
 
-        live.create(client, OBJECT_TYPE, {"key": "product", "schema": schema("id")})
+        AccountApi(client).create(OBJECT_TYPE, {"key": "product", "schema": schema("id")})
     result = zcd("plan", "--project", root, "--all-accounts", "--format", "json", "--detailed-exitcode",
                  "-o", tmp_path / "plans" / "{account}.json")
     assert result.code == 2

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from zcd_schema.project.limits import LIMIT
-from zcd_schema.validate import validate_project
+from zcd_schema.project.validate import validate_project
 
 
 def _codes(root) -> list[tuple[str, str, int]]:

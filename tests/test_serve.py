@@ -11,9 +11,9 @@ import sys
 import pytest
 from conftest import ROOT, zcd_executable
 
-from zcd_schema.zendesk import live
+from zcd_schema.kinds import OBJECT_TYPE
 from zcd_schema.zendesk.client import ApiError, Client, Credentials, RetryPolicy
-from zcd_schema.zendesk.kinds import OBJECT_TYPE
+from zcd_schema.zendesk.write import AccountApi
 
 QUICK = RetryPolicy(attempts=6, backoff_base=0.001, backoff_cap=0.01)
 
@@ -41,7 +41,7 @@ def test_serve_without_credentials_accepts_everyone_and_says_so(tmp_path):
     try:
         assert "accepting every request" in "".join(banner)
         with Client(url, retry=QUICK) as client:
-            live.create(client, OBJECT_TYPE, {"key": "product", "schema": {"properties": {"id": {"type": "string"}}}})
+            AccountApi(client).create(OBJECT_TYPE, {"key": "product", "schema": {"properties": {"id": {"type": "string"}}}})
     finally:
         code, out, _ = stop(process)
     assert code == 0 and re.search(r"stopped after \d+ requests; faults injected: none", out)
@@ -121,6 +121,6 @@ def test_fault_drill_comparison_sees_a_difference(emulator_factory):
         intended = fault_drill.drill(client, 6, 2)
         assert fault_drill.compare(client, intended) == []
         some = max(intended["object_type"])
-        live.update(client, OBJECT_TYPE, {"key": some, "schema": {"properties": {"x": {"type": "string"}}}})
+        AccountApi(client).update(OBJECT_TYPE, {"key": some, "schema": {"properties": {"x": {"type": "string"}}}})
         problems = fault_drill.compare(client, intended)
     assert problems == [f"object type {some} has other content than intended"]

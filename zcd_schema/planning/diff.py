@@ -12,9 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from zcd_schema.kinds import KINDS, Kind
+from zcd_schema.kinds.base import Delta, Difference, LiveState
 from zcd_schema.project.model import Project
-from zcd_schema.zendesk.kinds import KINDS, Kind
-from zcd_schema.zendesk.live import LiveState
 
 # Lists whose order means nothing: compared as sets, so ["a", "b"] and ["b", "a"] are equal and a
 # changed member shows as one removed and one added.
@@ -23,82 +23,53 @@ _MEMBER = "\x00member"  # the value of a set member once a list is turned into a
 
 
 @dataclass(frozen=True)
-class Difference:
-    """One leaf that differs: a path into the schema, and what happened there."""
-
-    path: tuple[str, ...]
-    action: str  # "added", "removed" or "changed"
-    old: Any = None
-    new: Any = None
-
-
-@dataclass(frozen=True)
-class Delta:
-    kind: Kind
-    key: str
-    action: str  # create, update, replace, delete
-    before: dict[str, Any] | None  # the live content (normalised), None for a create
-    after: dict[str, Any] | None  # the declared content, None for a delete
-    differences: tuple[Difference, ...] = ()
-    prevent_destroy: bool = False
-
-
-@dataclass(frozen=True)
 class Comparison:
     deltas: tuple[Delta, ...]
-    unmanaged: tuple[tuple[str, str], ...]  # (kind, key) of live types that no file declares
+    unmanaged: tuple[tuple[Kind, str], ...]  # live items that no file declares
     unchanged: int
 
 
 def compare(project: Project, live: LiveState, *, prune: bool, targets: Iterable[str] = ()) -> Comparison:
     wanted = set(targets)
     deltas: list[Delta] = []
-    unmanaged: list[tuple[str, str]] = []
+    unmanaged: list[tuple[Kind, str]] = []
     unchanged = 0
-    for kind in KINDS.values():
-        declared = {key: kind.to_content(obj) for key, obj in _declared(project, kind).items()}
-        protected = {key for key, obj in _declared(project, kind).items() if obj.prevent_destroy}
-        current = {key: kind.normalize(item) for (name, key), item in live.items.items() if name == kind.name}
+    for kind in KINDS:
+        declarations = kind.declared(project)
+        declared = {key: _content(kind.content(obj)) for key, obj in declarations.items()}
+        current = {key: _content(kind.normalize(item)) for key, item in live.of(kind).items()}
         for key in sorted(set(declared) | set(current)):
             if wanted and key not in wanted:
                 continue
-            after = _content(declared.get(key))
-            before = current.get(key)
+            after, before = declared.get(key), current.get(key)
+            protected = key in declarations and declarations[key].prevent_destroy
             if before is None:
                 deltas.append(Delta(kind, key, "create", None, after))
             elif after is None:
                 if prune:
-                    deltas.append(Delta(kind, key, "delete", _content(before), None))
+                    deltas.append(Delta(kind, key, "delete", before, None))
                 else:
-                    unmanaged.append((kind.name, key))
+                    unmanaged.append((kind, key))
             else:
-                before = _content(before)
                 # equal dicts need no deepdiff (which is slow); unequal ones may still differ only in
                 # the order of set-like lists, which differences_between ignores
                 differences = () if before == after else tuple(differences_between(before, after))
                 if not differences:
                     unchanged += 1
-                elif kind.update_fields:
-                    deltas.append(Delta(kind, key, "update", before, after, differences, key in protected))
                 else:
-                    deltas.append(Delta(kind, key, "replace", before, after, differences, key in protected))
+                    action = "update" if kind.update_fields else "replace"
+                    deltas.append(Delta(kind, key, action, before, after, differences, protected))
     return Comparison(tuple(deltas), tuple(unmanaged), unchanged)
 
 
 def known_keys(project: Project, live: LiveState) -> set[str]:
     """Every key --target may name: declared or live, of any kind."""
-    keys = {key for kind in KINDS.values() for key in _declared(project, kind)}
+    keys = {key for kind in KINDS for key in kind.declared(project)}
     return keys | {key for _, key in live.items}
 
 
-def _declared(project: Project, kind: Kind) -> dict[str, Any]:
-    return project.object_types if kind.name == "object_type" else project.relationship_types
-
-
-def _content(content: dict[str, Any] | None) -> dict[str, Any] | None:
+def _content(content: dict[str, Any]) -> dict[str, Any]:
     """The comparable content: without the key, which is the identity rather than content."""
-    if content is None:
-        return None
     return {name: value for name, value in content.items() if name != "key"}
 
 

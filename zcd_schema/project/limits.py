@@ -16,7 +16,7 @@ _EVENTS = "Events API hard limits (seeds; docs: custom-data/events)"
 
 
 @dataclass(frozen=True)
-class Limit:
+class HardLimit:
     name: str
     code: str
     what: str
@@ -24,20 +24,20 @@ class Limit:
     source: str
 
 
-LIMITS: tuple[Limit, ...] = (
-    Limit("object_types", "ZCD501", "object types per account", 50, _LEGACY),
-    Limit("relationship_types", "ZCD502", "relationship types per account", 50, _LEGACY),
-    Limit("type_key_min", "ZCD201", "characters in an object or relationship type key, at least", 2, _SCHEMA),
-    Limit("type_key_max", "ZCD201", "characters in an object or relationship type key, at most", 32, _SCHEMA),
-    Limit("schema_bytes", "ZCD312", "bytes of an object type schema as compact JSON (32 KB; read as KiB: UNCONFIRMED)", 32768, _SCHEMA),
-    Limit("profile_sources", "ZCD503", "profile sources per account", 50, _PROFILES),
-    Limit("profile_types", "ZCD504", "profile types per account, all sources together", 2500, _PROFILES),
-    Limit("identifier_types", "ZCD505", "identifier types per profile type", 20, _PROFILES),
-    Limit("profile_name", "ZCD202", "characters in a profile source or type name", 40, _PROFILES),
-    Limit("identifier_name", "ZCD205", "characters in an identifier type name", 60, _PROFILES),
-    Limit("event_sources", "ZCD506", "event sources per account", 50, _EVENTS),
-    Limit("event_types", "ZCD507", "event types per account, all sources together", 2500, _EVENTS),
-    Limit("event_name", "ZCD202", "characters in an event source or type name", 40, _EVENTS),
+LIMITS: tuple[HardLimit, ...] = (
+    HardLimit("object_types", "ZCD501", "object types per account", 50, _LEGACY),
+    HardLimit("relationship_types", "ZCD502", "relationship types per account", 50, _LEGACY),
+    HardLimit("type_key_min", "ZCD201", "characters in an object or relationship type key, at least", 2, _SCHEMA),
+    HardLimit("type_key_max", "ZCD201", "characters in an object or relationship type key, at most", 32, _SCHEMA),
+    HardLimit("schema_bytes", "ZCD312", "bytes of an object type schema as compact JSON (32 KB; read as KiB: UNCONFIRMED)", 32768, _SCHEMA),
+    HardLimit("profile_sources", "ZCD503", "profile sources per account", 50, _PROFILES),
+    HardLimit("profile_types", "ZCD504", "profile types per account, all sources together", 2500, _PROFILES),
+    HardLimit("identifier_types", "ZCD505", "identifier types per profile type", 20, _PROFILES),
+    HardLimit("profile_name", "ZCD202", "characters in a profile source or type name", 40, _PROFILES),
+    HardLimit("identifier_name", "ZCD205", "characters in an identifier type name", 60, _PROFILES),
+    HardLimit("event_sources", "ZCD506", "event sources per account", 50, _EVENTS),
+    HardLimit("event_types", "ZCD507", "event types per account, all sources together", 2500, _EVENTS),
+    HardLimit("event_name", "ZCD202", "characters in an event source or type name", 40, _EVENTS),
 )
 
 LIMIT: dict[str, int] = {row.name: row.limit for row in LIMITS}

@@ -1,19 +1,21 @@
-"""Find a project's files, load them, and merge their declarations into one ``Project``.
+"""Read a project's files and build the declared ``Project`` from them; no rules run here.
 
-Loading never stops at the first problem: every file is read, every problem becomes a diagnostic,
-and the model holds whatever was well-formed enough to check further.
+Reading never stops at the first problem: every file is read, and whatever cannot be read or
+parsed becomes a diagnostic. Building takes what is well-formed enough to model: a key declared
+twice keeps its first declaration (the check step reports the second), values of the wrong shape
+are skipped (the check step reports them).
 """
 
 from __future__ import annotations
 
 import fnmatch
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from zcd_schema.diagnostics import Diagnostic
+from zcd_schema.diagnostics import CODES, Diagnostic
 from zcd_schema.errors import UsageError
-from zcd_schema.project import rules
 from zcd_schema.project.model import (
     Account,
     EventSource,
@@ -26,12 +28,25 @@ from zcd_schema.project.model import (
     RelationshipType,
     Settings,
 )
-from zcd_schema.project.report import Reporter
-from zcd_schema.project.structure import check_structure
 from zcd_schema.project.yamlio import MAX_FILE_BYTES, Document, escape, load_bytes, too_large
 
 SETTINGS_FILE = "zcd.yaml"
 SECTIONS = ("object_types", "relationship_types", "profile_sources", "event_sources")
+
+
+@dataclass
+class ProjectFiles:
+    """A project's files as read: the parsed documents (zcd.yaml among them when present)."""
+
+    root: Path
+    files: tuple[str, ...]  # the schema documents found, relative to root, in reading order
+    documents: dict[str, Document] = field(default_factory=dict)  # every file that could be read
+    problems: list[Diagnostic] = field(default_factory=list)  # files unreadable, YAML that does not parse
+
+    def value(self, rel: str) -> Any:
+        """The parsed value of a file, or None when it could not be read or parsed."""
+        document = self.documents.get(rel)
+        return document.value if document is not None and document.ok else None
 
 
 def find_documents(root: Path, exclude: tuple[str, ...] = ()) -> list[str]:
@@ -50,74 +65,68 @@ def find_documents(root: Path, exclude: tuple[str, ...] = ()) -> list[str]:
     return found
 
 
-def _read(root: Path, rel: str, report: Reporter) -> Document | None:
-    path = root / rel
+def read_documents(root: Path | str) -> ProjectFiles:
+    """Read and parse zcd.yaml (when there is one) and every schema document it does not exclude."""
+    root = Path(root)
+    if not root.is_dir():
+        raise UsageError(f"project directory not found: {root}")
+    read = ProjectFiles(root, ())
+    if (root / SETTINGS_FILE).is_file():
+        _read(read, SETTINGS_FILE)
+    read.files = tuple(find_documents(root, _settings(read.value(SETTINGS_FILE)).exclude))
+    for rel in read.files:
+        _read(read, rel)
+    return read
+
+
+def _read(read: ProjectFiles, rel: str) -> None:
+    path = read.root / rel
     try:
         size = path.stat().st_size
         document = too_large(size) if size > MAX_FILE_BYTES else load_bytes(path.read_bytes())
     except OSError as exc:
-        report.add_at("ZCD014", rel, "", f"cannot read the file: {exc.strerror or exc}", 1, 1)
-        return None
-    report.documents[rel] = document
-    for issue in document.issues:
-        report.add_at(issue.code, rel, issue.pointer, issue.message, issue.line, issue.column)
-    return document
+        read.problems.append(_problem("ZCD014", rel, f"cannot read the file: {exc.strerror or exc}"))
+        return
+    read.documents[rel] = document
+    read.problems += [_problem(i.code, rel, i.message, i.pointer, i.line, i.column) for i in document.issues]
 
 
-def load_project(root: Path | str) -> tuple[Project, list[Diagnostic]]:
-    """Load and check the project at ``root``: the model and every diagnostic, sorted by place."""
-    root = Path(root)
-    if not root.is_dir():
-        raise UsageError(f"project directory not found: {root}")
-    report = Reporter()
-    settings = _load_settings(root, report)
-    files = find_documents(root, settings.exclude)
-    builder = _Builder(report)
-    for rel in files:
-        document = _read(root, rel, report)
-        if document is None or not document.ok or document.value is None:
-            continue
-        if not isinstance(document.value, dict):
-            report.add("ZCD006", rel, "", "the top level of a schema document must be a mapping of sections "
-                       f"({', '.join(SECTIONS)})")
-            continue
-        check_structure(document.value, "document", rel, report)
-        builder.add_document(rel, document.value)
-    project = Project(
-        root=root, settings=settings, files=tuple(files),
+def _problem(code: str, file: str, message: str, pointer: str = "", line: int = 1, column: int = 1) -> Diagnostic:
+    return Diagnostic(code, CODES[code].severity, file, line, column, pointer, message)
+
+
+def build_project(read: ProjectFiles) -> Project:
+    """The declared model of what was read."""
+    settings_document = read.documents.get(SETTINGS_FILE)
+    settings = _settings(read.value(SETTINGS_FILE), settings_document)
+    builder = _Builder(read)
+    for rel in read.files:
+        value = read.value(rel)
+        if isinstance(value, dict):
+            builder.add_document(rel, value)
+    return Project(
+        root=read.root, settings=settings, files=read.files,
         object_types=builder.object_types, relationship_types=builder.relationship_types,
         profile_sources=builder.profile_sources, event_sources=builder.event_sources,
     )
-    if not files:
-        report.add_at("ZCD010", ".", "", "no schema documents (*.yaml, *.yml) found in the project folder", 1, 1)
-    rules.check_project(project, report)
-    return project, sorted(report.diagnostics, key=Diagnostic.sort_key)
 
 
-def _load_settings(root: Path, report: Reporter) -> Settings:
-    if not (root / SETTINGS_FILE).is_file():
-        return Settings()
-    document = _read(root, SETTINGS_FILE, report)
-    if document is None or not document.ok or document.value is None:
-        return Settings()
-    value = document.value
+def _settings(value: Any, document: Document | None = None) -> Settings:
     if not isinstance(value, dict):
-        report.add("ZCD006", SETTINGS_FILE, "", "zcd.yaml must be a mapping of settings")
         return Settings()
-    check_structure(value, "config", SETTINGS_FILE, report)
     accounts: dict[str, Account] = {}
     raw_accounts = value.get("accounts")
     if isinstance(raw_accounts, dict):
         for name, raw in raw_accounts.items():
             if isinstance(raw, dict):
                 accounts[name] = _account(name, raw)
-    rules.check_settings(value, SETTINGS_FILE, report)
     default = value.get("default_account")
     exclude = value.get("exclude")
+    prune_line = document.position("/prune", key=True)[0] if document is not None and "prune" in value else None
     return Settings(
         default_account=default if isinstance(default, str) and default else "local",
         prune=value.get("prune") is True,
-        prune_line=document.position("/prune", key=True)[0] if "prune" in value else None,
+        prune_line=prune_line,
         exclude=tuple(p for p in exclude if isinstance(p, str)) if isinstance(exclude, list) else (),
         accounts=accounts,
     )
@@ -135,24 +144,14 @@ def _account(name: str, raw: dict[str, Any]) -> Account:
 
 
 class _Builder:
-    """Merges documents into the model; a second declaration of a key is reported, the first kept."""
+    """Merges documents into the model; of a key declared twice, the first declaration is kept."""
 
-    def __init__(self, report: Reporter) -> None:
-        self.report = report
+    def __init__(self, read: ProjectFiles) -> None:
+        self.read = read
         self.object_types: dict[str, ObjectType] = {}
         self.relationship_types: dict[str, RelationshipType] = {}
         self.profile_sources: dict[str, ProfileSource] = {}
         self.event_sources: dict[str, EventSource] = {}
-
-    def _first(self, kind: str, table: dict[str, Any], key: str, origin: Origin) -> bool:
-        earlier = table.get(key)
-        if earlier is None:
-            return True
-        first = self.report.documents[earlier.origin.file].position(earlier.origin.pointer, key=True)
-        self.report.add("ZCD204", origin.file, origin.pointer,
-                        f"{kind} {key!r} is declared twice: first at {earlier.origin.file}:{first[0]}:{first[1]}",
-                        key=True)
-        return False
 
     def add_document(self, file: str, value: dict[str, Any]) -> None:
         for section in SECTIONS:
@@ -161,12 +160,12 @@ class _Builder:
                 continue
             for key, raw in entries.items():
                 pointer = f"/{section}/{escape(key)}"
-                origin = Origin(file, pointer, *self.report.documents[file].position(pointer, key=True))
+                origin = Origin(file, pointer, *self.read.documents[file].position(pointer, key=True))
                 if isinstance(raw, dict):
                     getattr(self, "_" + section)(key, raw, origin)
 
     def _object_types(self, key: str, raw: dict[str, Any], origin: Origin) -> None:
-        if self._first("object type", self.object_types, key, origin):
+        if key not in self.object_types:
             schema = raw.get("schema")
             self.object_types[key] = ObjectType(
                 key=key, schema=schema if isinstance(schema, dict) else {}, origin=origin,
@@ -174,7 +173,7 @@ class _Builder:
             )
 
     def _relationship_types(self, key: str, raw: dict[str, Any], origin: Origin) -> None:
-        if self._first("relationship type", self.relationship_types, key, origin):
+        if key not in self.relationship_types:
             source, target = raw.get("source"), raw.get("target")
             one_to_many = isinstance(target, list)
             if isinstance(target, list):
@@ -186,7 +185,7 @@ class _Builder:
                 )
 
     def _profile_sources(self, name: str, raw: dict[str, Any], origin: Origin) -> None:
-        if not self._first("profile source", self.profile_sources, name, origin):
+        if name in self.profile_sources:
             return
         types: dict[str, ProfileType] = {}
         for type_name, t in _entries(raw.get("types")):
@@ -201,7 +200,7 @@ class _Builder:
         self.profile_sources[name] = ProfileSource(name, types, origin)
 
     def _event_sources(self, name: str, raw: dict[str, Any], origin: Origin) -> None:
-        if not self._first("event source", self.event_sources, name, origin):
+        if name in self.event_sources:
             return
         types: dict[str, EventType] = {}
         for type_name, t in _entries(raw.get("types")):

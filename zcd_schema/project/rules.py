@@ -11,9 +11,9 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from zcd_schema.project.findings import Findings
 from zcd_schema.project.limits import LIMIT
 from zcd_schema.project.model import LOCAL_ACCOUNT, ZEN_TYPES, Origin, Project
-from zcd_schema.project.report import Reporter
 from zcd_schema.project.schema_rules import check_json_schema, check_object_schema
 from zcd_schema.project.yamlio import escape
 from zcd_schema.urls import url_problem
@@ -36,27 +36,27 @@ def _hint(name: str, options: Any) -> str:
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
-def check_project(project: Project, report: Reporter) -> None:
+def check_zendesk_rules(project: Project, findings: Findings) -> None:
     declared = project.object_types
     for file in project.files:
-        document = report.documents.get(file)
+        document = findings.documents.get(file)
         if document is None or not document.ok or not isinstance(document.value, dict):
             continue
         value = document.value
         for kind, section in (("object type", "object_types"), ("relationship type", "relationship_types")):
             for key, raw, pointer in _entries(value, section):
-                _check_type_key(kind, key, file, pointer, report)
+                _check_type_key(kind, key, file, pointer, findings)
                 if section == "object_types" and isinstance(raw, dict) and isinstance(raw.get("schema"), dict):
-                    check_object_schema(raw["schema"], pointer + "/schema", file, report)
+                    check_object_schema(raw["schema"], pointer + "/schema", file, findings)
                 elif section == "relationship_types" and isinstance(raw, dict):
-                    _check_relationship(raw, file, pointer, declared, report)
+                    _check_relationship(raw, file, pointer, declared, findings)
         for kind, section in (("profile", "profile_sources"), ("event", "event_sources")):
             for name, raw, pointer in _entries(value, section):
-                _check_source(kind, name, raw, file, pointer, report)
-    _check_limits(project, report)
+                _check_source(kind, name, raw, file, pointer, findings)
+    _check_limits(project, findings)
 
 
-def _check_type_key(kind: str, key: str, file: str, pointer: str, report: Reporter) -> None:
+def _check_type_key(kind: str, key: str, file: str, pointer: str, findings: Findings) -> None:
     low, high = LIMIT["type_key_min"], LIMIT["type_key_max"]
     problem = None
     if not low <= len(key) <= high:
@@ -66,14 +66,14 @@ def _check_type_key(kind: str, key: str, file: str, pointer: str, report: Report
     elif not TYPE_KEY.match(key):
         problem = "may hold only letters, digits, '_' and '-'"
     if problem:
-        report.add("ZCD201", file, pointer, f"{kind} key {key!r} {problem}", key=True)
+        findings.add("ZCD201", file, pointer, f"{kind} key {key!r} {problem}", key=True)
 
 
-def _check_relationship(raw: dict[str, Any], file: str, pointer: str, declared: Any, report: Reporter) -> None:
+def _check_relationship(raw: dict[str, Any], file: str, pointer: str, declared: Any, findings: Findings) -> None:
     target = raw.get("target")
     if isinstance(target, list):
         if len(target) != 1:
-            report.add("ZCD402", file, pointer + "/target",
+            findings.add("ZCD402", file, pointer + "/target",
                        f"a one-to-many target is a list of exactly one type, not {len(target)}")
         target_refs = [(t, f"{pointer}/target/{i}") for i, t in enumerate(target)]
     else:
@@ -83,67 +83,67 @@ def _check_relationship(raw: dict[str, Any], file: str, pointer: str, declared: 
             continue  # the structure check reported it
         if ref.startswith("zen:"):
             if ref not in ZEN_TYPES:
-                report.add("ZCD403", file, at, f"{ref!r} is not a Zendesk type{_hint(ref, ZEN_TYPES)}"
+                findings.add("ZCD403", file, at, f"{ref!r} is not a Zendesk type{_hint(ref, ZEN_TYPES)}"
                            f" (known: {', '.join(ZEN_TYPES)})")
         elif ref not in declared:
-            report.add("ZCD401", file, at, f"{ref!r} names no object type declared in this project"
+            findings.add("ZCD401", file, at, f"{ref!r} names no object type declared in this project"
                        f"{_hint(ref, declared) or _hint(ref, ZEN_TYPES)}")
 
 
-def _check_name(what: str, name: str, limit: int, code: str, file: str, at: str, report: Reporter, *,
+def _check_name(what: str, name: str, limit: int, code: str, file: str, at: str, findings: Findings, *,
                 key: bool = True) -> None:
     if not name:
-        report.add(code, file, at, f"{what} cannot be empty", key=key)
+        findings.add(code, file, at, f"{what} cannot be empty", key=key)
     elif len(name) > limit:
-        report.add(code, file, at, f"{what} {name!r} is {len(name)} characters; the limit is {limit}", key=key)
+        findings.add(code, file, at, f"{what} {name!r} is {len(name)} characters; the limit is {limit}", key=key)
     elif ":" in name:
         # Profiles are addressed as source:type:identifier_type:value, so ':' would break lookups.
-        report.add(code, file, at, f"{what} {name!r} contains ':', the separator of profile identifiers",
+        findings.add(code, file, at, f"{what} {name!r} contains ':', the separator of profile identifiers",
                    key=key)
 
 
-def _check_source(kind: str, name: str, raw: Any, file: str, pointer: str, report: Reporter) -> None:
+def _check_source(kind: str, name: str, raw: Any, file: str, pointer: str, findings: Findings) -> None:
     limit = LIMIT[f"{kind}_name"]
-    _check_name(f"{kind} source name", name, limit, "ZCD202", file, pointer, report)
+    _check_name(f"{kind} source name", name, limit, "ZCD202", file, pointer, findings)
     if name.lower() in RESERVED_SOURCES:
-        report.add("ZCD203", file, pointer, f"{name!r} is a source name Zendesk reserves for itself", key=True)
+        findings.add("ZCD203", file, pointer, f"{name!r} is a source name Zendesk reserves for itself", key=True)
     types = raw.get("types") if isinstance(raw, dict) else None
     if not isinstance(types, dict):
         return
     for type_name, t in types.items():
         at = f"{pointer}/types/{escape(type_name)}"
-        _check_name(f"{kind} type name", type_name, limit, "ZCD202", file, at, report)
+        _check_name(f"{kind} type name", type_name, limit, "ZCD202", file, at, findings)
         if not isinstance(t, dict):
             continue
         if kind == "profile":
-            _check_identifier_types(t.get("identifier_types"), file, at + "/identifier_types", report)
+            _check_identifier_types(t.get("identifier_types"), file, at + "/identifier_types", findings)
             if isinstance(t.get("attributes"), dict):
-                check_json_schema(t["attributes"], at + "/attributes", file, report)
-                _check_string_attributes(t["attributes"], at + "/attributes", file, report)
+                check_json_schema(t["attributes"], at + "/attributes", file, findings)
+                _check_string_attributes(t["attributes"], at + "/attributes", file, findings)
         elif isinstance(t.get("properties"), dict):
-            check_json_schema(t["properties"], at + "/properties", file, report)
+            check_json_schema(t["properties"], at + "/properties", file, findings)
 
 
-def _check_identifier_types(ids: Any, file: str, at: str, report: Reporter) -> None:
+def _check_identifier_types(ids: Any, file: str, at: str, findings: Findings) -> None:
     if not isinstance(ids, list):
         return
     limit = LIMIT["identifier_types"]
     if not ids:
-        report.add("ZCD505", file, at, "a profile type needs at least one identifier type")
+        findings.add("ZCD505", file, at, "a profile type needs at least one identifier type")
     elif len(ids) > limit:
-        report.add("ZCD505", file, at, f"{len(ids)} identifier types; a profile type has at most {limit}")
+        findings.add("ZCD505", file, at, f"{len(ids)} identifier types; a profile type has at most {limit}")
     seen: set[str] = set()
     for i, name in enumerate(ids):
         if not isinstance(name, str):
             continue
-        _check_name("identifier type", name, LIMIT["identifier_name"], "ZCD205", file, f"{at}/{i}", report,
+        _check_name("identifier type", name, LIMIT["identifier_name"], "ZCD205", file, f"{at}/{i}", findings,
                     key=False)
         if name in seen:
-            report.add("ZCD205", file, f"{at}/{i}", f"identifier type {name!r} is listed twice")
+            findings.add("ZCD205", file, f"{at}/{i}", f"identifier type {name!r} is listed twice")
         seen.add(name)
 
 
-def _check_string_attributes(schema: dict[str, Any], at: str, file: str, report: Reporter) -> None:
+def _check_string_attributes(schema: dict[str, Any], at: str, file: str, findings: Findings) -> None:
     properties = schema.get("properties")
     if not isinstance(properties, dict):
         return
@@ -151,16 +151,16 @@ def _check_string_attributes(schema: dict[str, Any], at: str, file: str, report:
         kind = sub.get("type") if isinstance(sub, dict) else None
         kinds = kind if isinstance(kind, list) else [kind]
         if kind is not None and kinds != ["string"]:
-            report.add("ZCD314", file, f"{at}/properties/{escape(name)}/type",
+            findings.add("ZCD314", file, f"{at}/properties/{escape(name)}/type",
                        f"profile attributes hold text only; {name!r} is declared as {kind!r}")
 
 
-def _check_limits(project: Project, report: Reporter) -> None:
+def _check_limits(project: Project, findings: Findings) -> None:
     def over(code: str, limit_name: str, what: str, origins: list[Origin]) -> None:
         limit = LIMIT[limit_name]
         if len(origins) > limit:
             first = origins[limit]
-            report.add(code, first.file, first.pointer,
+            findings.add(code, first.file, first.pointer,
                        f"{len(origins):,} {what} declared; an account holds at most {limit:,} "
                        f"(this is number {limit + 1:,})", key=True)
 
@@ -187,35 +187,35 @@ def _looks_secret(value: str) -> bool:
         and any(c.isalpha() for c in value)
 
 
-def check_settings(value: dict[str, Any], file: str, report: Reporter) -> None:
+def check_settings(value: dict[str, Any], file: str, findings: Findings) -> None:
     accounts = value.get("accounts")
     names = set(accounts) if isinstance(accounts, dict) else set()
     default = value.get("default_account")
     if isinstance(default, str) and default != LOCAL_ACCOUNT and default not in names:
-        report.add("ZCD605", file, "/default_account",
+        findings.add("ZCD605", file, "/default_account",
                    f"default_account {default!r} is not 'local' nor an account of 'accounts'{_hint(default, names)}")
     for name, raw, pointer in _entries(value, "accounts"):
         if name == LOCAL_ACCOUNT:
-            report.add("ZCD203", file, pointer, "'local' is the built-in emulator account; choose another name",
+            findings.add("ZCD203", file, pointer, "'local' is the built-in emulator account; choose another name",
                        key=True)
         if not isinstance(raw, dict):
             continue
         has = [k for k in ("subdomain", "url") if isinstance(raw.get(k), str)]
         if len(has) != 1:
-            report.add("ZCD603", file, pointer, f"account {name!r} needs exactly one of 'subdomain' or 'url'"
+            findings.add("ZCD603", file, pointer, f"account {name!r} needs exactly one of 'subdomain' or 'url'"
                        + (", not both" if len(has) == 2 else ""), key=True)
         if isinstance(raw.get("url"), str):
             problem = url_problem(raw["url"])
             if problem:
-                report.add("ZCD604", file, pointer + "/url", problem)
+                findings.add("ZCD604", file, pointer + "/url", problem)
         for setting in ENV_SETTINGS:
             env = raw.get(setting)
             if not isinstance(env, str):
                 continue
             at = f"{pointer}/{setting}"
             if _looks_secret(env):
-                report.add("ZCD601", file, at, f"{setting} looks like the credential itself; it must be the NAME of "
+                findings.add("ZCD601", file, at, f"{setting} looks like the credential itself; it must be the NAME of "
                            "the environment variable holding it (the value is not shown here)")
             elif not ENV_NAME.match(env):
-                report.add("ZCD602", file, at, f"{setting} must be the name of an environment variable "
+                findings.add("ZCD602", file, at, f"{setting} must be the name of an environment variable "
                            "(letters, digits and '_', not starting with a digit)")

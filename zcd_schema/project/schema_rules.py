@@ -14,8 +14,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from zcd_schema.project.findings import Findings
 from zcd_schema.project.limits import LIMIT
-from zcd_schema.project.report import Reporter
 from zcd_schema.project.structure import describe as _kind
 from zcd_schema.project.yamlio import escape
 
@@ -68,16 +68,16 @@ def _first_repeat(items: list[Any]) -> Any | None:
 
 
 class _Walker:
-    """Walks one JSON Schema, reporting to ``report`` for ``file``."""
+    """Walks one JSON Schema, reporting to ``findings`` for ``file``."""
 
-    def __init__(self, report: Reporter, file: str, zendesk: bool) -> None:
-        self.report = report
+    def __init__(self, findings: Findings, file: str, zendesk: bool) -> None:
+        self.findings = findings
         self.file = file
         self.zendesk = zendesk  # apply Zendesk's object type rules
         self.unsupported: dict[str, list[str]] = {}  # keyword -> pointers, for ZCD313
 
     def bad(self, pointer: str, message: str) -> None:
-        self.report.add("ZCD310", self.file, pointer, message)
+        self.findings.add("ZCD310", self.file, pointer, message)
 
     # -- the draft-04 meta-schema, one checker per form of value --------------------------------
     def schema(self, value: Any, pointer: str) -> None:
@@ -122,7 +122,7 @@ class _Walker:
         try:
             re.compile(v)
         except re.error as exc:
-            self.report.add("ZCD311", self.file, at, f"{v!r} is not a valid regular expression: {exc}")
+            self.findings.add("ZCD311", self.file, at, f"{v!r} is not a valid regular expression: {exc}")
 
     def bool_or_schema(self, v: Any, at: str) -> None:
         if not isinstance(v, bool):
@@ -211,20 +211,20 @@ DRAFT4: dict[str, Callable[[_Walker, Any, str], None]] = {
 }
 
 
-def check_json_schema(schema: Any, pointer: str, file: str, report: Reporter) -> None:
+def check_json_schema(schema: Any, pointer: str, file: str, findings: Findings) -> None:
     """Draft-04 validity of a profile ``attributes`` or event ``properties`` schema."""
-    _Walker(report, file, zendesk=False).schema(schema, pointer)
+    _Walker(findings, file, zendesk=False).schema(schema, pointer)
 
 
-def check_object_schema(schema: Any, pointer: str, file: str, report: Reporter) -> None:
+def check_object_schema(schema: Any, pointer: str, file: str, findings: Findings) -> None:
     """Zendesk's rules for an object type's schema, then its draft-04 validity."""
-    add = report.add
+    add = findings.add
     if not isinstance(schema, dict):
         return  # the structure check reported it
     if not schema:
         add("ZCD302", file, pointer, MSG_EMPTY)
         return
-    walker = _Walker(report, file, zendesk=True)
+    walker = _Walker(findings, file, zendesk=True)
     walker.schema(schema, pointer)
     properties = schema.get("properties")
     if "properties" not in schema:
@@ -238,7 +238,7 @@ def check_object_schema(schema: Any, pointer: str, file: str, report: Reporter) 
             add(code, file, pointer + "/" + escape(keyword), MSG_NOT_ALLOWED.format(keyword),
                 key=True)
             walker.unsupported.pop(keyword, None)
-    _zendesk_properties(schema, pointer, file, report)
+    _zendesk_properties(schema, pointer, file, findings)
     size = len(json.dumps({**schema, "additionalProperties": False}, separators=(",", ":"),
                           ensure_ascii=False).encode("utf-8"))
     if size > LIMIT["schema_bytes"]:
@@ -253,7 +253,7 @@ def check_object_schema(schema: Any, pointer: str, file: str, report: Reporter) 
         add("ZCD313", file, places[0], why + more, key=True)
 
 
-def _zendesk_properties(schema: dict[str, Any], pointer: str, file: str, report: Reporter) -> None:
+def _zendesk_properties(schema: dict[str, Any], pointer: str, file: str, findings: Findings) -> None:
     """Property names, 'type' on every property and 'required' entries, at every level."""
     properties = schema.get("properties")
     if isinstance(properties, dict):
@@ -261,25 +261,25 @@ def _zendesk_properties(schema: dict[str, Any], pointer: str, file: str, report:
             at = pointer + "/properties/" + escape(name)
             problem = _name_problem(name)
             if problem:
-                report.add("ZCD301", file, at, problem, key=True)
+                findings.add("ZCD301", file, at, problem, key=True)
             if isinstance(sub, dict):
                 if "type" not in sub:
-                    report.add("ZCD306", file, at, MSG_NO_TYPE, key=True)
-                _zendesk_properties(sub, at, file, report)
+                    findings.add("ZCD306", file, at, MSG_NO_TYPE, key=True)
+                _zendesk_properties(sub, at, file, findings)
     required = schema.get("required")
     if isinstance(required, list):
         declared = properties if isinstance(properties, dict) else {}
         for i, name in enumerate(required):
             if isinstance(name, str) and name not in declared:
-                report.add("ZCD309", file, f"{pointer}/required/{i}",
+                findings.add("ZCD309", file, f"{pointer}/required/{i}",
                            f"required property {name!r} is not declared in 'properties'")
     items = schema.get("items")
     if isinstance(items, dict):
-        _zendesk_properties(items, pointer + "/items", file, report)
+        _zendesk_properties(items, pointer + "/items", file, findings)
     elif isinstance(items, list):
         for i, sub in enumerate(items):
             if isinstance(sub, dict):
-                _zendesk_properties(sub, f"{pointer}/items/{i}", file, report)
+                _zendesk_properties(sub, f"{pointer}/items/{i}", file, findings)
 
 
 def _name_problem(name: str) -> str | None:

@@ -15,7 +15,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from zcd_schema.project.report import Reporter
+from zcd_schema.project.findings import Findings
 from zcd_schema.project.yamlio import escape
 
 OPAQUE_DEFS = ("objectSchema", "payloadSchema")
@@ -91,12 +91,12 @@ def _pointer(path: Any) -> str:
     return "".join("/" + escape(str(p)) for p in path)
 
 
-def check_structure(value: Any, schema_name: str, file: str, report: Reporter) -> None:
+def check_structure(value: Any, schema_name: str, file: str, findings: Findings) -> None:
     for error in _validator(schema_name).iter_errors(value):
-        _report(error, file, report)
+        _report(error, file, findings)
 
 
-def _report(error: Any, file: str, report: Reporter) -> None:
+def _report(error: Any, file: str, findings: Findings) -> None:
     kind = error.validator
     pointer = _pointer(error.absolute_path)
     instance = error.instance
@@ -108,37 +108,37 @@ def _report(error: Any, file: str, report: Reporter) -> None:
                 continue
             at = pointer + "/" + escape(key)
             if key.lower() in CREDENTIAL_KEYS:
-                report.add("ZCD601", file, at, f"{key!r}: credentials are never written in YAML; "
+                findings.add("ZCD601", file, at, f"{key!r}: credentials are never written in YAML; "
                            "set them in the environment (see the *_env settings of an account)", key=True)
                 continue
             close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
             hint = f"; did you mean {close[0]!r}?" if close else f"; expected one of: {', '.join(allowed)}"
-            report.add("ZCD101", file, at, f"unknown {where} {key!r}{hint}", key=True)
+            findings.add("ZCD101", file, at, f"unknown {where} {key!r}{hint}", key=True)
     elif kind == "required":
         missing = [name for name in error.validator_value if name not in instance]
         for name in missing:
-            report.add("ZCD103", file, pointer, f"missing required field {name!r}", key=True)
+            findings.add("ZCD103", file, pointer, f"missing required field {name!r}", key=True)
     elif kind == "type":
-        report.add("ZCD102", file, pointer, f"expected {_expected(error.validator_value)}, got {describe(instance)}")
+        findings.add("ZCD102", file, pointer, f"expected {_expected(error.validator_value)}, got {describe(instance)}")
     elif kind in ("anyOf", "oneOf"):
         # Report the branches whose type matched; when none did, say which types would.
         matched = [sub for sub in error.context if sub.validator != "type"]
         for sub in matched:
-            _report(sub, file, report)
+            _report(sub, file, findings)
         if not matched:
             types = [sub.validator_value for sub in error.context]
-            report.add("ZCD102", file, pointer, f"expected {_expected(types)}, got {describe(instance)}")
+            findings.add("ZCD102", file, pointer, f"expected {_expected(types)}, got {describe(instance)}")
     elif kind == "pattern":
         if pointer.endswith("_env"):
             return  # rules report these without repeating a value that may be a secret
-        report.add("ZCD104", file, pointer, f"{instance!r} does not match the pattern {error.validator_value}")
+        findings.add("ZCD104", file, pointer, f"{instance!r} does not match the pattern {error.validator_value}")
     elif kind == "enum":
         options = ", ".join(json.dumps(v) for v in error.validator_value)
-        report.add("ZCD104", file, pointer, f"{json.dumps(instance)} is not one of {options}")
+        findings.add("ZCD104", file, pointer, f"{json.dumps(instance)} is not one of {options}")
     elif kind == "const":
-        report.add("ZCD104", file, pointer, f"must be {json.dumps(error.validator_value)}")
+        findings.add("ZCD104", file, pointer, f"must be {json.dumps(error.validator_value)}")
     elif kind in ("minimum", "maximum"):
         word = "at least" if kind == "minimum" else "at most"
-        report.add("ZCD104", file, pointer, f"must be {word} {error.validator_value}")
+        findings.add("ZCD104", file, pointer, f"must be {word} {error.validator_value}")
     else:
-        report.add("ZCD104", file, pointer, error.message)
+        findings.add("ZCD104", file, pointer, error.message)

@@ -1,4 +1,4 @@
-"""Hardened YAML loading: a file's value plus the position of every key and value in it.
+"""Hardened YAML reading, with the position of every key and value, and the writer import uses.
 
 libyaml's parser (``yaml.parse`` with ``CSafeLoader``) produces events; one iterative pass turns them
 into plain values (dict, list, str, int, float, bool, None) and two maps from JSON pointer to
@@ -325,3 +325,20 @@ def _build(text: str, doc: Document) -> None:
 
         if cls is MappingStartEvent or cls is SequenceStartEvent:
             stack.append(_Frame(value, pointer, anchor, count - 1))
+
+
+# -- writing ------------------------------------------------------------------------------------
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block style, and lists indented under their key as people write them."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> Any:
+        return super().increase_indent(flow, False)
+
+
+def dump_yaml(document: dict[str, Any]) -> str:
+    """YAML that this module reads back as the same value: PyYAML's safe dumper quotes every string
+    YAML would read as something else (``on``, ``yes``, ``010``, ``1:20``, ``null``...)."""
+    return yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False,
+                     width=100)

@@ -1,6 +1,6 @@
-"""Plans and apply reports as text (a terminal), markdown (a pull-request comment) and JSON.
-
-Pure functions: they take the plan and return a string. Colour is the caller's decision.
+"""Plans and apply reports as text (a terminal), markdown (a pull-request comment), GitHub
+annotations and JSON. Pure functions: they take plans and a ``PlanView`` and return a string;
+``RENDERERS`` is the one table the commands choose a format from.
 """
 
 from __future__ import annotations
@@ -8,13 +8,27 @@ from __future__ import annotations
 import difflib
 import json
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from zcd_schema.planning.apply import ApplyReport
-from zcd_schema.planning.plan import ACTIONS, Change, Plan, to_json
+from zcd_schema.kinds.base import ACTIONS
+from zcd_schema.planning.document import SYMBOLS, Change, Plan, to_document, to_json
+from zcd_schema.planning.report import ApplyReport
 from zcd_schema.render.github import Annotation, render_annotations
 
-SYMBOLS = {"create": "+", "update": "~", "replace": "-/+", "delete": "-"}
+Display = Callable[[str], str]
+
+
+@dataclass(frozen=True)
+class PlanView:
+    """How plans are shown: paths as the user sees them, colour, the project's name in the comment
+    marker, the accounts that could not be planned, and whether several plans were asked for."""
+
+    display: Display = lambda file: file
+    color: bool = False
+    project: str = "."
+    failures: Sequence[tuple[str, str]] = ()
+    several: bool = False
 _COLOURS = {"create": "32", "update": "33", "replace": "35", "delete": "31",
             "safe": "32", "breaking": "33", "destructive": "1;31"}
 
@@ -23,7 +37,7 @@ def _paint(text: str, code: str, color: bool) -> str:
     return f"\x1b[{code}m{text}\x1b[0m" if color else text
 
 
-def summary_line(plan: Plan) -> str:
+def plan_summary(plan: Plan) -> str:
     if not plan.changes:
         return "No changes: the account matches the project."
     counts = plan.summary
@@ -31,7 +45,7 @@ def summary_line(plan: Plan) -> str:
     return f"Plan: {', '.join(parts)}. Highest risk: {plan.highest_risk}."
 
 
-def render_text(plan: Plan, color: bool = False, display: Callable[[str], str] | None = None) -> str:
+def plan_text(plan: Plan, color: bool = False, display: Display | None = None) -> str:
     """``display`` maps project-relative files to shown paths; with it, each change names its declaration."""
     out = [f"Account: {plan.account.describe()}", ""]
     for change in plan.changes:
@@ -45,17 +59,22 @@ def render_text(plan: Plan, color: bool = False, display: Callable[[str], str] |
         out.append("")
     if plan.unmanaged:
         out.append("Unmanaged (declared in no file, left alone; --prune would delete them):")
-        out += [f"  {kind.replace('_', ' ')} {key}" for kind, key in plan.unmanaged]
+        out += [f"  {kind.label} {key}" for kind, key in plan.unmanaged]
         out.append("")
     out += [f"Note: {note}." for note in plan.notes]
     if plan.notes:
         out.append("")
-    out.append(summary_line(plan))
+    out.append(plan_summary(plan))
     return "\n".join(out) + "\n"
 
 
-def render_json(plan: Plan) -> str:
-    return to_json(plan)
+def plans_json(plans: Sequence[Plan], failures: Sequence[tuple[str, str]] = (), several: bool = False) -> str:
+    """The plan document; for several plans (or accounts), ``{"plans": [...], "failures": [...]}``."""
+    if len(plans) == 1 and not several:
+        return to_json(plans[0])
+    document = {"plans": [to_document(p) for p in plans],
+                "failures": [{"account": a, "message": m} for a, m in failures]}
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
 COMMENT_LIMIT = 65_536  # GitHub's limit on a comment body, in characters; we count bytes, which is stricter
@@ -68,8 +87,8 @@ def marker(project: str, accounts: list[str]) -> str:
     return MARKER.format(project=project.replace("-->", ""), accounts=",".join(sorted(accounts)).replace("-->", ""))
 
 
-def render_markdown(plans: list[Plan] | Plan, *, project: str = ".", failures: Sequence[tuple[str, str]] = (),
-                    limit: int = COMMENT_LIMIT) -> str:
+def plan_markdown(plans: Sequence[Plan] | Plan, *, project: str = ".", failures: Sequence[tuple[str, str]] = (),
+                  limit: int = COMMENT_LIMIT) -> str:
     """A pull-request comment: marker, risk summary (destructive first), then per account one
     collapsible section per change. Kept under ``limit`` bytes by folding the least risky details
     first (schema diffs, then reasons, then whole lines), saying what was left out."""
@@ -152,13 +171,13 @@ def _markdown_head(plans: list[Plan], project: str, failures: list[tuple[str, st
 
 def _account_header(plan: Plan) -> str:
     return (f"### {plan.account.describe()}\n\nPlanned {plan.created_at} by zcd-schema {plan.tool_version}. "
-            f"{summary_line(plan)}\n")
+            f"{plan_summary(plan)}\n")
 
 
 def _account_footer(plan: Plan) -> str:
     out = []
     if plan.unmanaged:
-        names = ", ".join(f"{kind.replace('_', ' ')} `{key}`" for kind, key in plan.unmanaged)
+        names = ", ".join(f"{kind.label} `{key}`" for kind, key in plan.unmanaged)
         out.append(f"Unmanaged (left alone): {names}.")
     out += [f"Note: {note}." for note in plan.notes]
     return "\n\n".join(out) + "\n" if out else ""
@@ -222,7 +241,7 @@ def _content_diff(before: Any, after: Any) -> str:
     return "\n".join(line for line in lines[2:])  # drop the ---/+++ header lines
 
 
-def render_report(report: ApplyReport) -> str:
+def apply_report_text(report: ApplyReport) -> str:
     """What an apply did, after it stopped part-way."""
     out = []
     for state, title in (("applied", "Applied"), ("partly applied", "Partly applied"), ("failed", "Failed"),
@@ -244,7 +263,7 @@ def render_report(report: ApplyReport) -> str:
 _LEVEL = {"destructive": "error", "breaking": "warning", "safe": "notice"}
 
 
-def render_github(plans: list[Plan], display: Callable[[str], str], failures: Sequence[tuple[str, str]] = ()) -> str:
+def plan_github(plans: Sequence[Plan], display: Display, failures: Sequence[tuple[str, str]] = ()) -> str:
     """Annotations at each change's declaration (destructive: error, breaking: warning, safe: notice),
     capped per level with a "+N more" line, then the text plan(s) for the log."""
     several = len(plans) + len(failures) > 1
@@ -264,4 +283,13 @@ def render_github(plans: list[Plan], display: Callable[[str], str], failures: Se
                                 f"error: account {name}: {message}", title="zcd-schema: account not planned"))
     annotations = render_annotations(items, {"error": "destructive changes or failures",
                                              "warning": "breaking changes", "notice": "safe changes"})
-    return annotations + "\n".join(render_text(plan, display=display) for plan in plans)
+    return annotations + "\n".join(plan_text(plan, display=display) for plan in plans)
+
+
+RENDERERS: dict[str, Callable[[Sequence[Plan], PlanView], str]] = {
+    "text": lambda plans, view: "\n".join(plan_text(p, color=view.color, display=view.display) for p in plans),
+    "markdown": lambda plans, view: plan_markdown(plans, project=view.project, failures=view.failures),
+    "json": lambda plans, view: plans_json(plans, view.failures, view.several),
+    "github": lambda plans, view: plan_github(plans, view.display, view.failures),
+}
+FORMATS = tuple(RENDERERS)

@@ -87,12 +87,12 @@ def _credentials(entry: Account, base: str, environ: Mapping[str, str]) -> Crede
 
 
 def open_client(target: Target, *, notify: Callable[[str], None] | None = None,
-                debug: Callable[[str], None] | None = None, retry: RetryPolicy | None = None,
+                log_request: Callable[[str], None] | None = None, retry: RetryPolicy | None = None,
                 environ: Mapping[str, str] = os.environ) -> Client:
     """A client for ``target``; for the local account, with the emulator running in this process."""
     if target.local_state is None:
         return Client(target.url, target.credentials, requests_per_minute=target.requests_per_minute,
-                      retry=retry, notify=notify, debug=debug)
+                      retry=retry, notify=notify, log_request=log_request)
     from zcd_schema.emulator.app import Emulator
     from zcd_schema.emulator.faults import Faults, FaultSpecError
     from zcd_schema.emulator.store import Store
@@ -108,7 +108,7 @@ def open_client(target: Target, *, notify: Callable[[str], None] | None = None,
     _prepare_state_dir(target.local_state.parent)
     store = Store(target.local_state)
     app = Emulator(store, faults=faults)
-    return Client(target.url, transport=in_process_transport(app), retry=retry, notify=notify, debug=debug,
+    return Client(target.url, transport=in_process_transport(app), retry=retry, notify=notify, log_request=log_request,
                   on_close=store.close)
 
 

@@ -188,7 +188,7 @@ class Client:
         requests_per_minute: int | None = None,
         retry: RetryPolicy | None = None,
         notify: Callable[[str], None] | None = None,
-        debug: Callable[[str], None] | None = None,
+        log_request: Callable[[str], None] | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
         seed: int | None = None,
@@ -203,7 +203,7 @@ class Client:
         self._secrets = self.credentials.secrets()
         self._notify = notify
         self._on_close = on_close
-        self._debug = debug
+        self._log_request = log_request
         self._sleep = sleep
         self._clock = clock
         self._rng = random.Random(seed)
@@ -413,8 +413,8 @@ class Client:
         return f"{(self._clock() - since) * 1000:.0f} ms"
 
     def _log(self, line: str) -> None:
-        if self._debug is not None:
-            self._debug(self.redact(line))
+        if self._log_request is not None:
+            self._log_request(self.redact(line))
 
     def _say(self, line: str) -> None:
         if self._notify is not None:

@@ -1,25 +1,24 @@
-"""Collects diagnostics, turning (file, JSON pointer) into line and column."""
+"""Collects the diagnostics of the check step, turning (file, JSON pointer) into line and column
+through the documents that were read."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from zcd_schema.diagnostics import CODES, Diagnostic
 from zcd_schema.project.yamlio import Document
 
 
-class Reporter:
-    def __init__(self) -> None:
+class Findings:
+    def __init__(self, documents: Mapping[str, Document]) -> None:
+        self.documents = documents  # read only: for positions and for the rules that walk the raw values
         self.diagnostics: list[Diagnostic] = []
-        self.documents: dict[str, Document] = {}
 
     def add(self, code: str, file: str, pointer: str, message: str, *, key: bool = False) -> None:
         """Report ``code`` at ``pointer`` in ``file``: at its key when ``key``, else at its value."""
         document = self.documents.get(file)
         line, column = document.position(pointer, key=key) if document else (1, 1)
-        self.diagnostics.append(
-            Diagnostic(code, CODES[code].severity, file, line, column, pointer, message)
-        )
+        self.add_at(code, file, pointer, message, line, column)
 
     def add_at(self, code: str, file: str, pointer: str, message: str, line: int, column: int) -> None:
-        self.diagnostics.append(
-            Diagnostic(code, CODES[code].severity, file, line, column, pointer, message)
-        )
+        self.diagnostics.append(Diagnostic(code, CODES[code].severity, file, line, column, pointer, message))

@@ -1,4 +1,4 @@
-"""The ``validate`` command's core: load a project, check it, count what it declares."""
+"""Validate a project in three plain steps: read its documents, build the model, check it."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from zcd_schema.diagnostics import ERROR, WARNING, Diagnostic, count
-from zcd_schema.project.load import SETTINGS_FILE, load_project
+from zcd_schema.errors import ExitCode, InvalidProject
+from zcd_schema.project.check import check_project
+from zcd_schema.project.load import SETTINGS_FILE, build_project, read_documents
 from zcd_schema.project.model import Project
 
 
@@ -28,14 +30,28 @@ class ValidationResult:
     def valid(self) -> bool:
         return self.errors == 0
 
+    @property
+    def exit_code(self) -> ExitCode:
+        return ExitCode.OK if self.valid else ExitCode.INVALID
+
 
 def validate_project(root: Path | str, *, strict: bool = False) -> ValidationResult:
-    """Every problem of the project at ``root``; with ``strict`` warnings count as errors."""
-    project, diagnostics = load_project(root)
+    """Every problem of the project at ``root``, sorted by place; with ``strict`` warnings count as errors."""
+    read = read_documents(root)
+    project = build_project(read)
+    diagnostics = sorted(read.problems + check_project(read, project), key=Diagnostic.sort_key)
     if strict:
         diagnostics = [d.promoted() for d in diagnostics]
     files_checked = len(project.files) + (project.root / SETTINGS_FILE).is_file()
     return ValidationResult(project, tuple(diagnostics), files_checked)
+
+
+def valid_project(root: Path | str) -> ValidationResult:
+    """The validation of a project that must be valid to go on; ``InvalidProject`` otherwise."""
+    result = validate_project(root)
+    if not result.valid:
+        raise InvalidProject(result)
+    return result
 
 
 def declared_summary(project: Project) -> str:

@@ -1,4 +1,4 @@
-"""Validation results as text, JSON, GitHub workflow annotations and SARIF 2.1.0.
+"""Validation results as text, JSON, GitHub workflow annotations, SARIF 2.1.0 and a markdown summary.
 
 ``display`` maps a file (relative to the project root) to the path shown to the user: relative to
 the working directory, so that terminals, editors and GitHub (which runs from the repository root)
@@ -13,8 +13,8 @@ from typing import Any
 
 from zcd_schema import PROJECT_URL, __version__
 from zcd_schema.diagnostics import CODES, ERROR, Diagnostic
+from zcd_schema.project.validate import ValidationResult, declared_summary
 from zcd_schema.render.github import Annotation, render_annotations
-from zcd_schema.validate import ValidationResult, declared_summary
 
 Display = Callable[[str], str]
 
@@ -26,7 +26,7 @@ def _line(d: Diagnostic, display: Display) -> str:
     return f"{display(d.file)}:{d.line}:{d.column}: {d.severity}[{d.code}]{where}: {d.message}"
 
 
-def summary_line(result: ValidationResult, where: str) -> str:
+def validation_summary(result: ValidationResult, where: str) -> str:
     files = result.files_checked
     checked = f"{files} file{'' if files == 1 else 's'} in {where}"
     if result.errors or result.warnings:
@@ -36,11 +36,11 @@ def summary_line(result: ValidationResult, where: str) -> str:
     return f"valid: {checked}: {declared_summary(result.project)}"
 
 
-def render_text(result: ValidationResult, display: Display) -> str:
+def validation_text(result: ValidationResult, display: Display) -> str:
     return "".join(_line(d, display) + "\n" for d in result.diagnostics)
 
 
-def render_json(result: ValidationResult) -> str:
+def validation_json(result: ValidationResult) -> str:
     document = {
         "valid": result.valid,
         "errors": result.errors,
@@ -54,7 +54,7 @@ def render_json(result: ValidationResult) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def render_github(result: ValidationResult, display: Display) -> str:
+def validation_github(result: ValidationResult, display: Display) -> str:
     """Annotations, errors first, at most 10 per level (see ``render.github``)."""
     items = [
         Annotation("error" if d.severity == ERROR else "warning",
@@ -65,7 +65,7 @@ def render_github(result: ValidationResult, display: Display) -> str:
     return render_annotations(items, {"error": "errors", "warning": "warnings"})
 
 
-def render_sarif(result: ValidationResult, display: Display) -> str:
+def validation_sarif(result: ValidationResult, display: Display) -> str:
     codes = list(CODES.values())
     index = {c.code: i for i, c in enumerate(codes)}
     rules = [
@@ -103,8 +103,7 @@ def render_sarif(result: ValidationResult, display: Display) -> str:
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
 
 
-
-def render_markdown(result: ValidationResult, display: Display, limit: int = 1 << 20) -> str:
+def validation_markdown(result: ValidationResult, display: Display, limit: int = 1 << 20) -> str:
     """For a job summary: the verdict, then a table of the diagnostics, cut (and said so) to fit ``limit`` bytes."""
     head = ["## zcd-schema validate", ""]
     if result.valid and not result.diagnostics:
@@ -123,3 +122,12 @@ def render_markdown(result: ValidationResult, display: Display, limit: int = 1 <
             break
         text += row
     return text
+
+
+RENDERERS: dict[str, Callable[[ValidationResult, Display], str]] = {
+    "text": validation_text,
+    "json": lambda result, display: validation_json(result),
+    "github": validation_github,
+    "sarif": validation_sarif,
+}
+FORMATS = tuple(RENDERERS)

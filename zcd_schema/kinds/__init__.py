@@ -1,0 +1,21 @@
+"""The closed registry of resource kinds: adding a kind is one module here and one line below."""
+
+from __future__ import annotations
+
+from zcd_schema.kinds.base import Kind
+from zcd_schema.kinds.object_type import OBJECT_TYPE
+from zcd_schema.kinds.relationship_type import RELATIONSHIP_TYPE
+
+KINDS: tuple[Kind, ...] = (
+    OBJECT_TYPE,
+    RELATIONSHIP_TYPE,
+)
+_BY_NAME = {kind.name: kind for kind in KINDS}
+
+
+def kind_named(name: str) -> Kind:
+    """The kind a plan document calls ``name``; KeyError for any other."""
+    return _BY_NAME[name]
+
+
+__all__ = ["KINDS", "OBJECT_TYPE", "RELATIONSHIP_TYPE", "Kind", "kind_named"]

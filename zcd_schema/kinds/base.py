@@ -1,0 +1,206 @@
+"""What every resource kind is described by, and the vocabulary the kinds and the planner share.
+
+A ``Kind`` says everything zcd-schema must know about one family of Zendesk objects: where the
+declarations live in the project, its endpoints and envelope, which fields are written, how a live
+item is normalised, how a change is judged, in which apply steps it is written, and how import
+writes it back as YAML. Planning, applying, rendering and import only ever ask the kind; none of
+them branches on a kind's name. This module knows nothing of HTTP: writes go through ``Api``,
+which the Zendesk layer implements.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, NamedTuple, Protocol
+from urllib.parse import quote
+
+from zcd_schema.project.model import Origin, Project
+
+# -- risk ---------------------------------------------------------------------------------------
+
+SAFE, BREAKING, DESTRUCTIVE = "safe", "breaking", "destructive"
+RISKS = (SAFE, BREAKING, DESTRUCTIVE)  # in rising order
+ACTIONS = ("create", "update", "replace", "delete")
+
+
+def worst(risks: list[str]) -> str:
+    return max(risks, key=RISKS.index) if risks else SAFE
+
+
+Judged = tuple[str, tuple[str, ...]]  # (risk, reasons a reviewer can read)
+
+# -- what the diff produces ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One leaf that differs between live and declared content: a path, and what happened there."""
+
+    path: tuple[str, ...]
+    action: str  # "added", "removed" or "changed"
+    old: Any = None
+    new: Any = None
+
+
+@dataclass(frozen=True)
+class Delta:
+    """One object whose declared content differs from the live one, before it is judged."""
+
+    kind: Kind
+    key: str
+    action: str  # create, update, replace, delete
+    before: dict[str, Any] | None  # the live content (normalised, without the key), None for a create
+    after: dict[str, Any] | None  # the declared content, None for a delete
+    differences: tuple[Difference, ...] = ()
+    prevent_destroy: bool = False
+
+
+# -- the live side ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AccountLimit:
+    """One of an account's quotas as the account reports it: how many it allows, how many exist."""
+
+    key: str
+    limit: int
+    count: int
+
+
+@dataclass(frozen=True)
+class LiveState:
+    """What an account holds, as read: every item by (kind name, key), and the account's quotas."""
+
+    items: Mapping[tuple[str, str], dict[str, Any]]
+    limits: Mapping[str, AccountLimit] | None = None  # None when the account does not show them
+
+    def of(self, kind: Kind) -> dict[str, dict[str, Any]]:
+        """The live items of one kind, by key."""
+        return {key: item for (name, key), item in self.items.items() if name == kind.name}
+
+    def item(self, kind: Kind, key: str) -> dict[str, Any] | None:
+        return self.items.get((kind.name, key))
+
+
+class Declared(Protocol):
+    """What a kind's declared record offers the planner."""
+
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def origin(self) -> Origin | None: ...
+
+    @property
+    def prevent_destroy(self) -> bool: ...
+
+
+class Api(Protocol):
+    """The writes a kind's apply steps need; ``zendesk.write`` implements them over HTTP."""
+
+    def create(self, kind: Kind, content: dict[str, Any]) -> object: ...
+
+    def update(self, kind: Kind, content: dict[str, Any]) -> object: ...
+
+    def delete(self, kind: Kind, key: str) -> None: ...
+
+
+class Step(NamedTuple):
+    """One apply step: the changes of ``actions`` get ``operation``. Steps of all kinds run in
+    ``order``; a change whose action appears in two steps (a replace) is written in two parts."""
+
+    order: int
+    actions: tuple[str, ...]
+    operation: str  # "create", "update" or "delete"
+
+
+# -- the kind -----------------------------------------------------------------------------------
+
+SERVER_OWNED = ("created_at", "updated_at", "version")
+_UNSAFE_FILE_CHARACTERS = re.compile(r"[^A-Za-z0-9_-]")
+
+
+class Kind:
+    """The description of one resource kind. Subclasses fill in the class attributes and override
+    the hooks whose default does not fit; one instance of each is listed in ``kinds.KINDS``."""
+
+    name: str  # the plan document's "kind"
+    label: str  # for people: "object type"
+    section: str  # the YAML section, and the Project attribute holding the declarations
+    collection: str  # the endpoint that lists and creates
+    create_fields: tuple[str, ...]
+    update_fields: tuple[str, ...] = ()  # empty: the kind cannot be updated, only replaced
+    steps: tuple[Step, ...] = ()
+
+    def __repr__(self) -> str:
+        return f"<kind {self.name}>"
+
+    # declarations
+    def declared(self, project: Project) -> Mapping[str, Declared]:
+        declarations: Mapping[str, Declared] = getattr(project, self.section)
+        return declarations
+
+    def content(self, declared: Any) -> dict[str, Any]:
+        """The writable fields of a declaration, key included, as the API takes them."""
+        raise NotImplementedError
+
+    # the API
+    def item_path(self, key: str) -> str:
+        return f"{self.collection}/{quote(key, safe='')}"
+
+    def body(self, content: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
+        return {"data": {name: content[name] for name in fields}}
+
+    def unwrap(self, body: Any) -> Any:
+        """The item inside an API answer's envelope."""
+        return body.get("data") if isinstance(body, dict) else None
+
+    def normalize(self, item: dict[str, Any]) -> dict[str, Any]:
+        """The content that matters: no server-owned fields, nothing Zendesk adds by itself."""
+        return {name: value for name, value in item.items() if name not in SERVER_OWNED}
+
+    def records_query(self, key: str) -> tuple[str, dict[str, Any]] | None:
+        """(path, params) of a one-item page of the records that go with ``key``; None: the kind has none."""
+        return None
+
+    # risk
+    def classify(self, delta: Delta) -> Judged:
+        """The risk of a change and the reasons for it; an update's risk is the worst of its parts."""
+        if delta.action == "create":
+            return SAFE, (self.describe_new(delta.after or {}),)
+        if delta.action == "delete":
+            return DESTRUCTIVE, (f"deletes {self.label} {delta.key}, which no file declares (prune is on)",)
+        return self.classify_change(delta)
+
+    def describe_new(self, content: dict[str, Any]) -> str:
+        return f"new {self.label}"
+
+    def classify_change(self, delta: Delta) -> Judged:
+        raise NotImplementedError
+
+    # apply
+    def write(self, api: Api, key: str, operation: str, content: dict[str, Any] | None) -> None:
+        """Carry out one operation of one change (``content`` is the declared content for writes)."""
+        if operation == "delete":
+            api.delete(self, key)
+        elif operation == "update":
+            api.update(self, {"key": key, **(content or {})})
+        else:
+            api.create(self, {"key": key, **(content or {})})
+
+    # import
+    def import_files(self, items: dict[str, dict[str, Any]], used_names: set[str]) -> dict[str, dict[str, Any]]:
+        """Project files (relative name -> YAML document) declaring the live ``items`` of this kind."""
+        raise NotImplementedError
+
+
+def file_name(key: str, used: set[str]) -> str:
+    """A file name for ``key``: unsafe characters replaced, unique even on case-insensitive file systems."""
+    name = _UNSAFE_FILE_CHARACTERS.sub("_", key) or "item"
+    candidate, n = name, 2
+    while candidate.lower() in used:
+        candidate, n = f"{name}_{n}", n + 1
+    used.add(candidate.lower())
+    return candidate

@@ -1,0 +1,53 @@
+"""Legacy object types (``object_types:``): a key and a JSON Schema, on /api/sunshine/objects/types."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from zcd_schema.kinds.base import Delta, Judged, Kind, Step, file_name
+from zcd_schema.kinds.schema_changes import judge_schema
+from zcd_schema.project.model import ObjectType
+
+
+class ObjectTypeKind(Kind):
+    name = "object_type"
+    label = "object type"
+    section = "object_types"
+    collection = "/api/sunshine/objects/types"
+    create_fields = ("key", "schema")
+    update_fields = ("schema",)
+    # Object types are written after the relationship types that point at them are gone, and
+    # before the ones that will point at them are created; they are deleted last.
+    steps = (Step(20, ("create",), "create"), Step(20, ("update",), "update"), Step(40, ("delete",), "delete"))
+
+    def content(self, declared: ObjectType) -> dict[str, Any]:
+        return {"key": declared.key, "schema": declared.schema}
+
+    def normalize(self, item: dict[str, Any]) -> dict[str, Any]:
+        content = super().normalize(item)
+        schema = content.get("schema")
+        if isinstance(schema, dict) and schema.get("additionalProperties") is False:
+            # Zendesk adds "additionalProperties": false to every stored schema.
+            content["schema"] = {k: v for k, v in schema.items() if k != "additionalProperties"}
+        return content
+
+    def records_query(self, key: str) -> tuple[str, dict[str, Any]]:
+        return "/api/sunshine/objects/records", {"type": key, "per_page": 1}
+
+    def describe_new(self, content: dict[str, Any]) -> str:
+        count = len(content.get("schema", {}).get("properties", {}) or {})
+        return f"new object type with {count} propert{'y' if count == 1 else 'ies'}"
+
+    def classify_change(self, delta: Delta) -> Judged:
+        return judge_schema(delta.differences, (delta.after or {}).get("schema", {}))
+
+    def import_files(self, items: dict[str, dict[str, Any]], used_names: set[str]) -> dict[str, dict[str, Any]]:
+        """One file per object type: object_types/<key>.yaml."""
+        files = {}
+        for key, item in sorted(items.items()):
+            schema = self.normalize(item)["schema"]
+            files[f"object_types/{file_name(key, used_names)}.yaml"] = {self.section: {key: {"schema": schema}}}
+        return files
+
+
+OBJECT_TYPE = ObjectTypeKind()

@@ -1,0 +1,56 @@
+"""Legacy relationship types (``relationship_types:``): a source and a target, on
+/api/sunshine/relationships/types. They cannot be updated, only replaced (deleted, then created)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from zcd_schema.kinds.base import DESTRUCTIVE, Delta, Judged, Kind, Step
+from zcd_schema.project.model import RelationshipType
+
+RELATIONSHIPS_FILE = "relationship_types.yaml"
+
+
+class RelationshipTypeKind(Kind):
+    name = "relationship_type"
+    label = "relationship type"
+    section = "relationship_types"
+    collection = "/api/sunshine/relationships/types"
+    create_fields = ("key", "source", "target")
+    # Deleted first (they point at object types that may be going), created once their object
+    # types exist. A replace is the delete of the first step and the create of the second.
+    steps = (Step(10, ("delete", "replace"), "delete"), Step(30, ("create", "replace"), "create"))
+
+    def content(self, declared: RelationshipType) -> dict[str, Any]:
+        return {"key": declared.key, "source": declared.source, "target": declared.target_value}
+
+    def describe_new(self, content: dict[str, Any]) -> str:
+        target = content.get("target")
+        kind = "one-to-many" if isinstance(target, list) else "one-to-one"
+        shown = ", ".join(map(str, target)) if isinstance(target, list) else target
+        return f"new {kind} relationship type from {content.get('source')} to {shown}"
+
+    def classify_change(self, delta: Delta) -> Judged:
+        reasons = [f"{self.label}s cannot be updated: delete and create"]
+        for name in ("source", "target"):
+            old, new = (delta.before or {}).get(name), (delta.after or {}).get(name)
+            if old != new:
+                reasons.append(f"changes {name} from {_show_target(old)} to {_show_target(new)}")
+        reasons.append("the relationship records of this type are deleted with it")
+        return DESTRUCTIVE, tuple(reasons)
+
+    def import_files(self, items: dict[str, dict[str, Any]], used_names: set[str]) -> dict[str, dict[str, Any]]:
+        """All relationship types in one file."""
+        if not items:
+            return {}
+        declared = {key: {"source": item["source"], "target": item["target"]} for key, item in sorted(items.items())}
+        return {RELATIONSHIPS_FILE: {self.section: declared}}
+
+
+def _show_target(value: Any) -> str:
+    if isinstance(value, list):
+        return f"[{', '.join(map(str, value))}] (one-to-many)"
+    return str(value)
+
+
+RELATIONSHIP_TYPE = RelationshipTypeKind()

@@ -1,0 +1,58 @@
+"""Build a plan: compare the project with the live state, judge each change, locate its
+declaration. Reads (through the records question) and never writes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from zcd_schema.errors import UsageError
+from zcd_schema.kinds.base import Delta, LiveState
+from zcd_schema.planning import diff, risk
+from zcd_schema.planning.document import AccountRef, Change, Location, Plan, fingerprint
+from zcd_schema.project.load import SETTINGS_FILE
+from zcd_schema.project.model import Project
+
+
+def build_plan(project: Project, live: LiveState, account: AccountRef, *, prune: bool,
+               targets: Iterable[str] = (), records: risk.RecordsQuestion | None = None) -> Plan:
+    """Compare and classify. ``records(kind, key)`` answers "has this item records?" for destructive
+    changes (called concurrently, once per item); None skips the question."""
+    targets = tuple(targets)
+    if targets:
+        unknown = sorted(set(targets) - diff.known_keys(project, live))
+        if unknown:
+            raise UsageError(f"--target {', '.join(unknown)}: no declared or live type has this key")
+    comparison = diff.compare(project, live, prune=prune, targets=targets)
+    classified = [(delta, *risk.classify(delta)) for delta in comparison.deltas]
+    at_stake = risk.records_reasons([(delta, level) for delta, level, _ in classified], records)
+    changes = []
+    for delta, level, reasons in classified:
+        extra = at_stake.get((delta.kind.name, delta.key))
+        changes.append(Change(delta.kind, delta.key, delta.action, level, reasons + ((extra,) if extra else ()),
+                              delta.before, delta.after, fingerprint(delta.kind, live.item(delta.kind, delta.key)),
+                              delta.prevent_destroy, _location(project, delta)))
+    return Plan(account, tuple(changes), comparison.unmanaged, _notes(project))
+
+
+def _location(project: Project, delta: Delta) -> Location | None:
+    declared = delta.kind.declared(project).get(delta.key)
+    if declared is not None and declared.origin is not None:
+        return Location(declared.origin.file, declared.origin.line, declared.origin.column)
+    if delta.action == "delete" and project.settings.prune and project.settings.prune_line:
+        return Location(SETTINGS_FILE, project.settings.prune_line)
+    return None  # pruned by --prune: no line of any file asked for it
+
+
+def _notes(project: Project) -> tuple[str, ...]:
+    profiles, events = project.profile_sources, project.event_sources
+    if not profiles and not events:
+        return ()
+    profile_types = sum(len(s.types) for s in profiles.values())
+    event_types = sum(len(s.types) for s in events.values())
+    return (f"{_count(len(profiles), 'profile source')} ({_count(profile_types, 'type')}) and "
+            f"{_count(len(events), 'event source')} ({_count(event_types, 'type')}) are declared and validated; "
+            "Zendesk has no API to read them back, so they are not planned",)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
