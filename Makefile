@@ -36,7 +36,13 @@ demo: $(VENV)/.installed
 	$(BIN)/zcd-schema apply --project $(DEMO) --yes
 	$(BIN)/zcd-schema plan --project $(DEMO) --detailed-exitcode
 
-test: $(VENV)/.installed-test
+# Lint and types are tests: a ruff finding, a file ruff would reformat or a mypy error fails like a test.
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check zcd_schema tests benchmarks scripts
+	$(BIN)/ruff format --check zcd_schema tests benchmarks scripts
+	$(BIN)/mypy zcd_schema
+
+test: lint
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.installed-bench

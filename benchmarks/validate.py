@@ -6,7 +6,8 @@ check-jsonschema gets schemas/document.schema.json: the full schema editors use,
 describes the inner JSON Schemas (zcd-schema checks more: Zendesk's rules, references, limits).
 
 Usage: python benchmarks/validate.py [--runs N]     (make bench installs what it needs)
-Targets (issue 2): zcd-schema at most 0.25x check-jsonschema's time at the limits, 0.9x on the small project.
+Targets (issue 2): zcd-schema at most 0.25x check-jsonschema's time at the limits, 0.9x on the
+small project.
 """
 
 from __future__ import annotations
@@ -29,15 +30,24 @@ TYPES = ["string", "number", "integer", "boolean"]
 def _property(i: int) -> str:
     kind = TYPES[i % 4]
     extra = {
-        "string": f", maxLength: {40 + i}, pattern: \"^[A-Za-z0-9 ]*$\"" if i % 3 == 0 else ", maxLength: 200",
-        "number": "", "integer": "", "boolean": "",
+        "string": f', maxLength: {40 + i}, pattern: "^[A-Za-z0-9 ]*$"'
+        if i % 3 == 0
+        else ", maxLength: 200",
+        "number": "",
+        "integer": "",
+        "boolean": "",
     }[kind]
     if i % 15 == 0:
-        return (f"        group_{i}:\n          type: object\n          description: Nested group {i}\n"
-                f"          properties:\n            code: {{type: string, enum: [a, b, c]}}\n"
-                f"            amount: {{type: number}}\n          required: [code]\n")
+        return (
+            f"        group_{i}:\n          type: object\n          description: Nested group {i}\n"
+            f"          properties:\n            code: {{type: string, enum: [a, b, c]}}\n"
+            f"            amount: {{type: number}}\n          required: [code]\n"
+        )
     if i % 11 == 0:
-        return f"        list_{i}:\n          type: array\n          items: {{type: string, maxLength: 64}}\n"
+        return (
+            f"        list_{i}:\n          type: array\n"
+            "          items: {type: string, maxLength: 64}\n"
+        )
     return f"        field_{i}: {{type: {kind}, description: Field number {i}{extra}}}\n"
 
 
@@ -47,12 +57,16 @@ def generate_limits(root: Path) -> list[Path]:
     files = []
     for t in range(50):
         props = "".join(_property(i) for i in range(90))
-        text = (f"object_types:\n  type_{t:02d}:\n    schema:\n      description: Object type {t}\n"
-                f"      properties:\n{props}      required: [field_1, field_2]\n")
+        text = (
+            f"object_types:\n  type_{t:02d}:\n    schema:\n      description: Object type {t}\n"
+            f"      properties:\n{props}      required: [field_1, field_2]\n"
+        )
         files.append(_write(root / "objects" / f"type_{t:02d}.yaml", text))
     rels = "relationship_types:\n" + "".join(
-        f"  link_{r:02d}:\n    source: type_{r:02d}\n    target: {'[zen:user]' if r % 2 else f'type_{(r + 1) % 50:02d}'}\n"
-        for r in range(50))
+        f"  link_{r:02d}:\n    source: type_{r:02d}\n    target: "
+        f"{'[zen:user]' if r % 2 else f'type_{(r + 1) % 50:02d}'}\n"
+        for r in range(50)
+    )
     files.append(_write(root / "relationships.yaml", rels))
     profiles = ["profile_sources:"]
     events = ["event_sources:"]
@@ -60,10 +74,15 @@ def generate_limits(root: Path) -> list[Path]:
         profiles.append(f"  source_{s:02d}:\n    types:")
         events.append(f"  source_{s:02d}:\n    types:")
         for t in range(50):
-            profiles.append(f"      type_{t:02d}:\n        identifier_types: [email, external_id, id_{t}]\n"
-                            f"        attributes: {{properties: {{plan: {{type: string}}}}}}")
-            events.append(f"      event_{t:02d}:\n        description: Event {t} of source {s}\n"
-                          f"        properties: {{properties: {{total: {{type: number}}}}, required: [total]}}")
+            profiles.append(
+                f"      type_{t:02d}:\n        identifier_types: [email, external_id, id_{t}]\n"
+                f"        attributes: {{properties: {{plan: {{type: string}}}}}}"
+            )
+            events.append(
+                f"      event_{t:02d}:\n        description: Event {t} of source {s}\n"
+                "        properties: "
+                f"{{properties: {{total: {{type: number}}}}, required: [total]}}"
+            )
     files.append(_write(root / "profiles.yaml", "\n".join(profiles) + "\n"))
     files.append(_write(root / "events.yaml", "\n".join(events) + "\n"))
     return files
@@ -85,14 +104,21 @@ def _time(command: list[str], expect: int = 0) -> float:
     result = subprocess.run(command, capture_output=True, text=True)
     elapsed = time.perf_counter() - started
     if result.returncode != expect:
-        sys.exit(f"{command[0]} exited {result.returncode}:\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
+        sys.exit(
+            f"{command[0]} exited "
+            f"{result.returncode}:\n{result.stdout[-2000:]}{result.stderr[-2000:]}"
+        )
     return elapsed
 
 
 def compare(name: str, project: Path, files: list[Path], runs: int) -> float:
     zcd = [str(BIN / "zcd-schema"), "validate", "--project", str(project)]
-    other = [str(BIN / "check-jsonschema"), "--schemafile", str(ROOT / "schemas" / "document.schema.json"),
-             *map(str, files)]
+    other = [
+        str(BIN / "check-jsonschema"),
+        "--schemafile",
+        str(ROOT / "schemas" / "document.schema.json"),
+        *map(str, files),
+    ]
     _time(zcd), _time(other)  # warm the file cache and both tools' bytecode
     ours, theirs = [], []
     for _ in range(runs):
@@ -102,7 +128,9 @@ def compare(name: str, project: Path, files: list[Path], runs: int) -> float:
     size = sum(f.stat().st_size for f in files)
     print(f"{name}: {len(files)} files, {size / 1024:,.0f} KiB, {runs} alternating runs each")
     print(f"  zcd-schema validate   median {a:.3f} s  (min {min(ours):.3f}, max {max(ours):.3f})")
-    print(f"  check-jsonschema      median {b:.3f} s  (min {min(theirs):.3f}, max {max(theirs):.3f})")
+    print(
+        f"  check-jsonschema      median {b:.3f} s  (min {min(theirs):.3f}, max {max(theirs):.3f})"
+    )
     print(f"  ratio                 {a / b:.2f}x")
     return a / b
 
@@ -134,8 +162,10 @@ def main() -> None:
     r_limits = compare("at the hard limits", WORK / "limits", limits, args.runs)
     r_small = compare("small project (one file)", WORK / "small", small, args.runs * 2)
     print(f"alias bomb (10^9 nodes once expanded) refused in {bomb_seconds() * 1000:.1f} ms")
-    print(f"targets: limits <= 0.25x ({'met' if r_limits <= 0.25 else 'NOT met'}), "
-          f"small <= 0.90x ({'met' if r_small <= 0.9 else 'NOT met'})")
+    print(
+        f"targets: limits <= 0.25x ({'met' if r_limits <= 0.25 else 'NOT met'}), "
+        f"small <= 0.90x ({'met' if r_small <= 0.9 else 'NOT met'})"
+    )
 
 
 if __name__ == "__main__":

@@ -25,11 +25,22 @@ def zcd_executable() -> list[str]:
 def run():
     """Run the real CLI in a subprocess: (exit code, stdout, stderr)."""
 
-    def _run(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
-             input: str | None = None) -> subprocess.CompletedProcess[str]:
+    def _run(
+        *args: str,
+        cwd: Path | None = None,
+        env: dict[str, str] | None = None,
+        input: str | None = None,
+    ) -> subprocess.CompletedProcess[str]:
         full_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
-        return subprocess.run([*zcd_executable(), *args], capture_output=True, text=True, cwd=cwd,
-                              env=full_env, input=input, timeout=120)
+        return subprocess.run(
+            [*zcd_executable(), *args],
+            capture_output=True,
+            text=True,
+            cwd=cwd,
+            env=full_env,
+            input=input,
+            timeout=120,
+        )
 
     return _run
 
@@ -56,7 +67,8 @@ def project(tmp_path: Path):
 
 
 class Emulated:
-    """An emulator reachable two ways: in-process (WSGI transport) or over a real loopback socket."""
+    """An emulator reachable two ways: in-process (WSGI transport) or over a real loopback
+    socket."""
 
     def __init__(self, app, url: str, transport) -> None:
         self.app = app
@@ -154,5 +166,3 @@ def doc(object_types: dict | None = None, relationship_types: dict | None = None
     if relationship_types:
         document["relationship_types"] = relationship_types
     return json.dumps(document, indent=1)
-
-

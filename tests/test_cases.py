@@ -1,4 +1,5 @@
-"""Valid and invalid projects kept as data: tests/cases/NAME/ is a project, expected.txt its diagnostics.
+"""Valid and invalid projects kept as data: tests/cases/NAME/ is a project, expected.txt its
+diagnostics.
 
 expected.txt holds the text format, one diagnostic per line (paths relative to the case). After a
 deliberate change of messages, regenerate with ZCD_REGEN=1 and review the diff like code.
@@ -33,8 +34,21 @@ def test_every_error_code_is_exercised_by_some_case() -> None:
     from zcd_schema.diagnostics import CODES
 
     seen = "".join((CASES / n / "expected.txt").read_text("utf-8") for n in CASE_NAMES)
-    # Codes that need a generated input (huge files, 51 types, unreadable files) are tested in test_rules.py.
-    generated = {"ZCD004", "ZCD012", "ZCD013", "ZCD014", "ZCD312", "ZCD501", "ZCD502", "ZCD503", "ZCD504",
-                 "ZCD506", "ZCD507", "ZCD011"}
+    # Codes that need a generated input (huge files, 51 types, unreadable files) are tested in
+    # test_rules.py.
+    generated = {
+        "ZCD004",
+        "ZCD012",
+        "ZCD013",
+        "ZCD014",
+        "ZCD312",
+        "ZCD501",
+        "ZCD502",
+        "ZCD503",
+        "ZCD504",
+        "ZCD506",
+        "ZCD507",
+        "ZCD011",
+    }
     missing = [c for c in CODES if c not in generated and f"[{c}]" not in seen]
     assert missing == []

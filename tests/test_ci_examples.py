@@ -37,7 +37,8 @@ def scripts(path: Path) -> list[str]:
 
 
 def commands(script: str) -> list[list[str]]:
-    """Each zcd-schema invocation in a shell script, as arguments (shell variables kept as words)."""
+    """Each zcd-schema invocation in a shell script, as arguments (shell variables kept as
+    words)."""
     script = script.replace("\\\n", " ")
     script = re.sub(r"\$\{\{[^}]*\}\}", "VALUE", script)  # GitHub expressions
     found = []
@@ -46,25 +47,32 @@ def commands(script: str) -> list[list[str]]:
         match = INVOCATION.search(line)
         if not match:
             continue
-        rest = line[match.end():]
+        rest = line[match.end() :]
         rest = re.split(r"\s(?:>>?|\|\|?|&&|;)\s?", rest)[0]
         found.append(shlex.split(rest))
     return found
 
 
 def parse(args: list[str]) -> tuple[str, click.Context]:
-    """Parse like the CLI would; returns the command path and its context (raises on a bad option)."""
+    """Parse like the CLI would; returns the command path and its context (raises on a bad
+    option)."""
     context = cli.make_context("zcd-schema", list(args))
     command: click.Command = cli
     names = []
-    rest = [*getattr(context, "_protected_args", []), *context.args] or list(getattr(context, "protected_args", []))
+    rest = [*getattr(context, "_protected_args", []), *context.args] or list(
+        getattr(context, "protected_args", [])
+    )
     while isinstance(command, click.Group):
         name, sub, rest = command.resolve_command(context, rest)
         assert sub is not None, args
         names.append(name)
         context = sub.make_context(name, rest, parent=context)
         command = sub
-        rest = [*getattr(context, "_protected_args", []), *context.args] if isinstance(sub, click.Group) else []
+        rest = (
+            [*getattr(context, "_protected_args", []), *context.args]
+            if isinstance(sub, click.Group)
+            else []
+        )
     return " ".join(names), context
 
 
@@ -75,7 +83,9 @@ def test_every_command_parses_against_the_cli(path):
         for args in commands(script):
             name, context = parse(args)
             seen.add(name)
-            if name == "apply":  # only ever a saved, reviewed plan; never --yes, never --allow-destroy
+            if (
+                name == "apply"
+            ):  # only ever a saved, reviewed plan; never --yes, never --allow-destroy
                 assert context.params["plan_file"] is not None and not context.params["yes"]
                 assert not context.params["allow_destroy"]
     assert {"validate", "plan", "show", "apply"} <= seen, seen
@@ -97,11 +107,18 @@ def test_github_workflow_shape():
     assert apply["concurrency"]["group"] == "zcd-apply-${{ matrix.account }}"
     assert apply["concurrency"]["cancel-in-progress"] is False
     assert apply["environment"] == "${{ matrix.account }}"
-    assert any(step.get("uses", "").startswith("actions/download-artifact") for step in apply["steps"])
+    assert any(
+        step.get("uses", "").startswith("actions/download-artifact") for step in apply["steps"]
+    )
     plan_steps = jobs["plan"]["steps"]
     assert any(step.get("uses", "").startswith("actions/upload-artifact") for step in plan_steps)
-    comment = next(step for step in plan_steps if step.get("uses", "").startswith("actions/github-script"))
-    assert "startsWith(marker)" in comment["with"]["script"] and "updateComment" in comment["with"]["script"]
+    comment = next(
+        step for step in plan_steps if step.get("uses", "").startswith("actions/github-script")
+    )
+    assert (
+        "startsWith(marker)" in comment["with"]["script"]
+        and "updateComment" in comment["with"]["script"]
+    )
     assert jobs["plan"]["permissions"]["pull-requests"] == "write"
     drift = " ".join(step.get("run", "") for step in jobs["drift"]["steps"])
     assert "--detailed-exitcode" in drift
@@ -111,7 +128,10 @@ def test_gitlab_pipeline_shape():
     pipeline = yaml.safe_load(GITLAB.read_text(encoding="utf-8"))
     for account in ("staging", "production"):
         job = pipeline[f"zcd-apply-{account}"]
-        assert job["resource_group"] == f"zcd-apply-{account}" and job["variables"]["ACCOUNT"] == account
+        assert (
+            job["resource_group"] == f"zcd-apply-{account}"
+            and job["variables"]["ACCOUNT"] == account
+        )
     assert "--detailed-exitcode" in " ".join(pipeline["zcd-drift"]["script"])
     assert "plans/" in pipeline["zcd-plan"]["artifacts"]["paths"]
 
@@ -121,14 +141,20 @@ def test_the_example_project_of_the_workflows_validates(zcd):
     assert result.code == 0, result.out + result.err
     settings = yaml.safe_load((CI / "schema" / "zcd.yaml").read_text(encoding="utf-8"))
     secrets = GITHUB.read_text(encoding="utf-8")
-    for account in settings["accounts"].values():  # every variable the accounts read is set by the workflow
+    for account in settings[
+        "accounts"
+    ].values():  # every variable the accounts read is set by the workflow
         assert f"{account['email_env']}: ${{{{ secrets.{account['email_env']} }}}}" in secrets
         assert f"{account['token_env']}: ${{{{ secrets.{account['token_env']} }}}}" in secrets
 
 
-def test_rehearse_the_github_workflow_against_two_emulators(zcd, tmp_path, monkeypatch, emulator_factory):
-    """The workflow's own commands, in its order (pull request, then merge), with the example project
-    pointed at two served emulators: plan both, comment, then apply each saved plan; then no drift."""
+def test_rehearse_the_github_workflow_against_two_emulators(
+    zcd, tmp_path, monkeypatch, emulator_factory
+):
+    """The workflow's own commands, in its order (pull request, then merge), with the example
+    project
+    pointed at two served emulators: plan both, comment, then apply each saved plan; then no
+    drift."""
     import glob
     import shutil
 
@@ -136,8 +162,9 @@ def test_rehearse_the_github_workflow_against_two_emulators(zcd, tmp_path, monke
     project = tmp_path / "schema"
     shutil.copytree(CI / "schema", project)
     config = (project / "zcd.yaml").read_text()
-    config = config.replace("subdomain: acme-staging", f"url: {staging.url}").replace("subdomain: acme\n",
-                                                                                       f"url: {production.url}\n")
+    config = config.replace("subdomain: acme-staging", f"url: {staging.url}").replace(
+        "subdomain: acme\n", f"url: {production.url}\n"
+    )
     (project / "zcd.yaml").write_text(config)
     monkeypatch.chdir(tmp_path)
     summary = tmp_path / "summary.md"
@@ -147,37 +174,65 @@ def test_rehearse_the_github_workflow_against_two_emulators(zcd, tmp_path, monke
         codes = []
         for step in workflow["jobs"][job]["steps"]:
             for args in commands(step.get("run", "")):
-                args = [a.replace("$PROJECT", str(project)).replace("$GITHUB_STEP_SUMMARY", str(summary))
-                        .replace("VALUE", account or "") for a in args]
-                expanded = [item for a in args for item in (sorted(glob.glob(a)) if "*" in a else [a])]
+                args = [
+                    a.replace("$PROJECT", str(project))
+                    .replace("$GITHUB_STEP_SUMMARY", str(summary))
+                    .replace("VALUE", account or "")
+                    for a in args
+                ]
+                expanded = [
+                    item for a in args for item in (sorted(glob.glob(a)) if "*" in a else [a])
+                ]
                 codes.append(zcd(*expanded).code)
         return codes
 
     assert run_job("validate") == [0]
     assert run_job("plan") == [2, 0]  # changes pending; the comment rendered
-    assert sorted(p.name for p in (tmp_path / "plans").iterdir()) == ["production.json", "staging.json"]
-    comment = zcd("show", *sorted(glob.glob("plans/*.json")), "--project", project, "--format", "markdown").out
-    assert comment.startswith(f"<!-- zcd-schema plan: project={project.as_posix()} accounts=production,staging -->")
+    assert sorted(p.name for p in (tmp_path / "plans").iterdir()) == [
+        "production.json",
+        "staging.json",
+    ]
+    comment = zcd(
+        "show", *sorted(glob.glob("plans/*.json")), "--project", project, "--format", "markdown"
+    ).out
+    assert comment.startswith(
+        f"<!-- zcd-schema plan: project={project.as_posix()} accounts=production,staging -->"
+    )
     for account in ("staging", "production"):
         assert run_job("apply", account) == [0, 0]  # show into the summary, apply the saved plan
     assert run_job("drift") == [0]  # no drift after the merge
-    assert "## zcd-schema validate" in summary.read_text() and "## zcd-schema plan" in summary.read_text()
+    assert (
+        "## zcd-schema validate" in summary.read_text()
+        and "## zcd-schema plan" in summary.read_text()
+    )
 
 
-@pytest.mark.parametrize(("path", "schema"), [(GITHUB, "vendor.github-workflows"), (GITLAB, "vendor.gitlab-ci")],
-                         ids=["github", "gitlab"])
+@pytest.mark.parametrize(
+    ("path", "schema"),
+    [(GITHUB, "vendor.github-workflows"), (GITLAB, "vendor.gitlab-ci")],
+    ids=["github", "gitlab"],
+)
 def test_ci_files_pass_the_official_schemas(path, schema, tmp_path):
     """The schemas GitHub's and GitLab's editors use (vendored by check-jsonschema, offline)."""
     import subprocess
     import sys
 
     def check(file: Path) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema", schema, str(file)],
-                              capture_output=True, text=True, timeout=120)
+        return subprocess.run(
+            [sys.executable, "-m", "check_jsonschema", "--builtin-schema", schema, str(file)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
 
     result = check(path)
     assert result.returncode == 0, result.stdout + result.stderr
     broken = tmp_path / path.name  # the check is not vacuous: a misspelt key fails it
-    broken.write_text(path.read_text().replace("runs-on:" if path == GITHUB else "stage:", "run-on:" if path == GITHUB
-                                               else "stages_typo:", 1))
+    broken.write_text(
+        path.read_text().replace(
+            "runs-on:" if path == GITHUB else "stage:",
+            "run-on:" if path == GITHUB else "stages_typo:",
+            1,
+        )
+    )
     assert check(broken).returncode != 0

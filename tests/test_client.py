@@ -1,5 +1,6 @@
 """The client against the emulator, in-process and over a real socket: retries, faults, paging,
-errors, concurrency and redaction. httpx.MockTransport only where the emulator cannot produce a case."""
+errors, concurrency and redaction. httpx.MockTransport only where the emulator cannot produce a
+case."""
 
 from __future__ import annotations
 
@@ -63,8 +64,12 @@ def test_crud_and_paging(emulated):
         for i in range(5):
             created = AccountApi(client).create(OBJECT_TYPE, product(f"type{i}"))
             assert created["key"] == f"type{i}"
-        assert [t["key"] for t in client.list(OBJECT_TYPE.collection)] == [f"type{i}" for i in range(5)]
-        AccountApi(client).create(RELATIONSHIP_TYPE, {"key": "owner", "source": "type0", "target": ["zen:user"]})
+        assert [t["key"] for t in client.list(OBJECT_TYPE.collection)] == [
+            f"type{i}" for i in range(5)
+        ]
+        AccountApi(client).create(
+            RELATIONSHIP_TYPE, {"key": "owner", "source": "type0", "target": ["zen:user"]}
+        )
         updated = AccountApi(client).update(OBJECT_TYPE, product("type1", name={"type": "string"}))
         assert "name" in updated["schema"]["properties"]
         AccountApi(client).delete(RELATIONSHIP_TYPE, "owner")
@@ -79,11 +84,17 @@ def test_crud_and_paging(emulated):
 def test_live_state_is_the_model(emulated):
     with emulated.client() as client:
         AccountApi(client).create(OBJECT_TYPE, product())
-        AccountApi(client).create(RELATIONSHIP_TYPE, {"key": "one", "source": "product", "target": "zen:user"})
-        AccountApi(client).create(RELATIONSHIP_TYPE, {"key": "many", "source": "zen:ticket", "target": ["product"]})
+        AccountApi(client).create(
+            RELATIONSHIP_TYPE, {"key": "one", "source": "product", "target": "zen:user"}
+        )
+        AccountApi(client).create(
+            RELATIONSHIP_TYPE, {"key": "many", "source": "zen:ticket", "target": ["product"]}
+        )
         state = read_live_state(client)
     relationships = state.of(RELATIONSHIP_TYPE)
-    assert relationships["one"]["target"] == "zen:user" and relationships["many"]["target"] == ["product"]
+    assert relationships["one"]["target"] == "zen:user" and relationships["many"]["target"] == [
+        "product"
+    ]
     assert OBJECT_TYPE.normalize(state.items[("object_type", "product")]) == product()
 
 
@@ -91,7 +102,11 @@ def test_has_records(emulated):
     with emulated.client() as client:
         AccountApi(client).create(OBJECT_TYPE, product())
         assert has_records(client, OBJECT_TYPE, "product") is False
-        client.request("POST", "/api/sunshine/objects/records", json={"data": {"type": "product", "attributes": {"id": "1"}}})
+        client.request(
+            "POST",
+            "/api/sunshine/objects/records",
+            json={"data": {"type": "product", "attributes": {"id": "1"}}},
+        )
         assert has_records(client, OBJECT_TYPE, "product") is True
 
 
@@ -128,13 +143,17 @@ def test_a_retry_after_beyond_the_cap_is_not_waited(emulated):
 def test_retries_are_bounded_in_attempts(emulated):
     emulated.faults.server_error = 1.0
     said = Recorder()
-    with emulated.client(sleep=said.sleep, retry=RetryPolicy(attempts=3)) as client, \
-            pytest.raises(ApiError) as caught:
+    with (
+        emulated.client(sleep=said.sleep, retry=RetryPolicy(attempts=3)) as client,
+        pytest.raises(ApiError) as caught,
+    ):
         client.list(OBJECT_TYPE.collection)
     error = caught.value
     assert error.status == 500 and error.attempts == 3 and len(said.sleeps) == 2
     assert error.exit_code == ExitCode.ACCOUNT
-    assert str(error).startswith("GET /api/sunshine/objects/types?per_page=1000: 500 Internal Server Error: ")
+    assert str(error).startswith(
+        "GET /api/sunshine/objects/types?per_page=1000: 500 Internal Server Error: "
+    )
     assert "gave up after 3 attempts" in str(error)
 
 
@@ -149,7 +168,10 @@ def test_retries_are_bounded_in_time(emulated):
         clock[0] += seconds
 
     policy = RetryPolicy(attempts=100, total_seconds=50)
-    with emulated.client(sleep=sleep, clock=lambda: clock[0], retry=policy) as client, pytest.raises(ApiError) as caught:
+    with (
+        emulated.client(sleep=sleep, clock=lambda: clock[0], retry=policy) as client,
+        pytest.raises(ApiError) as caught,
+    ):
         client.list(OBJECT_TYPE.collection)
     assert said.sleeps == [20.0, 20.0] and "no time left" in str(caught.value)
 
@@ -197,7 +219,8 @@ def test_create_answered_500_is_checked_then_sent_again(emulated):
 
 
 def test_reconcile_compares_content(emulated):
-    """A create whose response is lost, where the key now holds other content: an error, not success."""
+    """A create whose response is lost, where the key now holds other content: an error, not
+    success."""
     with emulated.client() as client:
         AccountApi(client).create(OBJECT_TYPE, product(price={"type": "number"}))
         emulated.faults.script("500", method="POST")  # the retried POST must never be needed
@@ -220,7 +243,9 @@ def test_lost_delete_response_counts_as_done(emulated):
     with emulated.client() as client:
         AccountApi(client).create(OBJECT_TYPE, product())
         emulated.faults.script("drop", method="DELETE")
-        AccountApi(client).delete(OBJECT_TYPE, "product")  # retried, answered 404: the first one worked
+        AccountApi(client).delete(
+            OBJECT_TYPE, "product"
+        )  # retried, answered 404: the first one worked
         assert client.list(OBJECT_TYPE.collection) == []
         with pytest.raises(ApiError) as caught:
             AccountApi(client).delete(OBJECT_TYPE, "product")  # a plain 404 is still an error
@@ -240,26 +265,59 @@ def test_zendesk_messages_in_errors(emulated):
         with pytest.raises(ApiError) as caught:
             AccountApi(client).create(OBJECT_TYPE, {"key": "product", "schema": {}})
         assert caught.value.status == 400
-        assert str(caught.value) == ("POST /api/sunshine/objects/types: 400 Bad Request: "
-                                     "The schema for a legacy object type cannot be empty.")
+        assert str(caught.value) == (
+            "POST /api/sunshine/objects/types: 400 Bad Request: "
+            "The schema for a legacy object type cannot be empty."
+        )
         with pytest.raises(ApiError) as caught:
             client.get("/api/sunshine/objects/typo")
         assert caught.value.status == 404 and "HTML page" in str(caught.value)
 
 
-@pytest.mark.parametrize(("content_type", "body", "expected"), [
-    ("application/json", b'{"errors": [{"code": "X", "title": "T", "detail": "the detail"}]}', "the detail"),
-    ("application/json", b'{"errors": [{"code": "TooManyRequests", "message": "quota msg"}]}', "quota msg"),
-    ("application/json", b'{"error": "Couldn\'t authenticate you"}', "Couldn't authenticate you"),
-    ("application/json", b'{"error": "RecordNotFound", "description": "Not found"}', "RecordNotFound: Not found"),
-    ("application/json", b'{"message": "plain message"}', "plain message"),
-    ("application/json", b'{"error": {"title": "Forbidden", "message": "no access"}}', "no access"),
-    ("text/plain", b"Too Many Requests", "Too Many Requests"),
-    ("text/html", b"<html><head><title>Oops</title></head><body>x</body></html>", "Oops (an HTML page"),
-    ("text/html", b"<html><body><h1>Bad gateway</h1></body></html>", "Bad gateway (an HTML page"),
-    ("application/json", b"", "Bad Gateway"),
-    ("application/json", b"{not json", "{not json"),
-])
+@pytest.mark.parametrize(
+    ("content_type", "body", "expected"),
+    [
+        (
+            "application/json",
+            b'{"errors": [{"code": "X", "title": "T", "detail": "the detail"}]}',
+            "the detail",
+        ),
+        (
+            "application/json",
+            b'{"errors": [{"code": "TooManyRequests", "message": "quota msg"}]}',
+            "quota msg",
+        ),
+        (
+            "application/json",
+            b'{"error": "Couldn\'t authenticate you"}',
+            "Couldn't authenticate you",
+        ),
+        (
+            "application/json",
+            b'{"error": "RecordNotFound", "description": "Not found"}',
+            "RecordNotFound: Not found",
+        ),
+        ("application/json", b'{"message": "plain message"}', "plain message"),
+        (
+            "application/json",
+            b'{"error": {"title": "Forbidden", "message": "no access"}}',
+            "no access",
+        ),
+        ("text/plain", b"Too Many Requests", "Too Many Requests"),
+        (
+            "text/html",
+            b"<html><head><title>Oops</title></head><body>x</body></html>",
+            "Oops (an HTML page",
+        ),
+        (
+            "text/html",
+            b"<html><body><h1>Bad gateway</h1></body></html>",
+            "Bad gateway (an HTML page",
+        ),
+        ("application/json", b"", "Bad Gateway"),
+        ("application/json", b"{not json", "{not json"),
+    ],
+)
 def test_error_bodies_in_every_shape(content_type, body, expected):
     message, _ = zendesk_message(502, content_type, body)
     assert message.startswith(expected)
@@ -270,23 +328,35 @@ def test_retry_after_as_http_date_and_missing():
     import email.utils
     import time
 
-    answers = iter([
-        httpx.Response(503, headers={"Retry-After": email.utils.formatdate(time.time() + 30, usegmt=True)}),
-        httpx.Response(429, text="slow down"),  # no Retry-After: backoff
-        httpx.Response(200, json={"data": []}),
-    ])
+    answers = iter(
+        [
+            httpx.Response(
+                503, headers={"Retry-After": email.utils.formatdate(time.time() + 30, usegmt=True)}
+            ),
+            httpx.Response(429, text="slow down"),  # no Retry-After: backoff
+            httpx.Response(200, json={"data": []}),
+        ]
+    )
     said = Recorder()
-    client = Client("https://acme.zendesk.com", transport=httpx.MockTransport(lambda r: next(answers)),
-                    sleep=said.sleep, retry=RetryPolicy(backoff_base=1, backoff_cap=1))
+    client = Client(
+        "https://acme.zendesk.com",
+        transport=httpx.MockTransport(lambda r: next(answers)),
+        sleep=said.sleep,
+        retry=RetryPolicy(backoff_base=1, backoff_cap=1),
+    )
     assert client.get("/api/sunshine/objects/types") == []
     assert 25 <= said.sleeps[0] <= 31 and 0.5 <= said.sleeps[1] <= 1
 
 
 def test_links_next_to_another_origin_is_refused():
     def answer(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, json={"data": [{"key": "a"}], "links": {"next": "https://evil.example/steal"}})
+        return httpx.Response(
+            200, json={"data": [{"key": "a"}], "links": {"next": "https://evil.example/steal"}}
+        )
 
-    client = Client("https://acme.zendesk.com", Credentials(EMAIL, TOKEN), transport=httpx.MockTransport(answer))
+    client = Client(
+        "https://acme.zendesk.com", Credentials(EMAIL, TOKEN), transport=httpx.MockTransport(answer)
+    )
     with pytest.raises(ApiError) as caught:
         client.list("/api/sunshine/objects/types")
     assert "another origin" in str(caught.value)
@@ -299,10 +369,14 @@ def test_redirects_are_not_followed():
         seen.append(str(request.url))
         return httpx.Response(301, headers={"Location": "https://elsewhere.example/x"})
 
-    client = Client("https://acme.zendesk.com", Credentials(EMAIL, TOKEN), transport=httpx.MockTransport(answer))
+    client = Client(
+        "https://acme.zendesk.com", Credentials(EMAIL, TOKEN), transport=httpx.MockTransport(answer)
+    )
     with pytest.raises(ApiError) as caught:
         client.get("/api/sunshine/objects/types")
-    assert seen == ["https://acme.zendesk.com/api/sunshine/objects/types"] and "redirect" in str(caught.value)
+    assert seen == ["https://acme.zendesk.com/api/sunshine/objects/types"] and "redirect" in str(
+        caught.value
+    )
 
 
 def test_headers_sent(emulator_factory):
@@ -311,22 +385,37 @@ def test_headers_sent(emulator_factory):
     app = emulated.app
 
     def spy(environ, start_response):
-        headers.append((environ.get("HTTP_USER_AGENT"), environ.get("HTTP_AUTHORIZATION"), environ.get("CONTENT_TYPE")))
+        headers.append(
+            (
+                environ.get("HTTP_USER_AGENT"),
+                environ.get("HTTP_AUTHORIZATION"),
+                environ.get("CONTENT_TYPE"),
+            )
+        )
         return app(environ, start_response)
 
     from zcd_schema.zendesk.client import in_process_transport
 
-    client = Client("http://localhost", Credentials(EMAIL, TOKEN), transport=in_process_transport(spy))
+    client = Client(
+        "http://localhost", Credentials(EMAIL, TOKEN), transport=in_process_transport(spy)
+    )
     AccountApi(client).create(OBJECT_TYPE, product())
     basic = "Basic " + base64.b64encode(f"{EMAIL}/token:{TOKEN}".encode()).decode()
     assert headers == [(USER_AGENT, basic, "application/json")]
-    bearer = Client("http://localhost", Credentials(oauth_token=OAUTH), transport=in_process_transport(spy))
+    bearer = Client(
+        "http://localhost", Credentials(oauth_token=OAUTH), transport=in_process_transport(spy)
+    )
     bearer.list(OBJECT_TYPE.collection)
     assert headers[-1][1] == f"Bearer {OAUTH}"
 
 
 def test_insecure_urls_are_refused_before_sending():
-    for url in ("http://acme.zendesk.com", "ftp://acme.zendesk.com", "https://user:pw@acme.zendesk.com", "nonsense"):
+    for url in (
+        "http://acme.zendesk.com",
+        "ftp://acme.zendesk.com",
+        "https://user:pw@acme.zendesk.com",
+        "nonsense",
+    ):
         with pytest.raises(AccountError):
             Client(url, Credentials(EMAIL, TOKEN))
     Client("http://127.0.0.1:9", Credentials(EMAIL, TOKEN)).close()
@@ -342,7 +431,11 @@ def test_unreachable_account_fails_with_exit_3_after_bounded_retries():
     with pytest.raises(ApiError) as caught:
         client.list(OBJECT_TYPE.collection)
     assert caught.value.exit_code == ExitCode.ACCOUNT and caught.value.status is None
-    assert "could not connect" in str(caught.value) and caught.value.attempts == 3 and len(said.sleeps) == 2
+    assert (
+        "could not connect" in str(caught.value)
+        and caught.value.attempts == 3
+        and len(said.sleeps) == 2
+    )
 
 
 def test_client_side_requests_per_minute():
@@ -354,8 +447,14 @@ def test_client_side_requests_per_minute():
         said.sleep(seconds)
         clock[0] += seconds
 
-    client = Client("https://acme.zendesk.com", transport=httpx.MockTransport(lambda r: httpx.Response(200, json={"data": []})),
-                    requests_per_minute=3, sleep=sleep, clock=lambda: clock[0], notify=said)
+    client = Client(
+        "https://acme.zendesk.com",
+        transport=httpx.MockTransport(lambda r: httpx.Response(200, json={"data": []})),
+        requests_per_minute=3,
+        sleep=sleep,
+        clock=lambda: clock[0],
+        notify=said,
+    )
     for _ in range(3):
         client.get("/api/sunshine/limits")
         clock[0] += 1
@@ -365,7 +464,8 @@ def test_client_side_requests_per_minute():
 
 
 def test_emulator_rate_limit_is_waited_out(emulator_factory):
-    """The emulator's per-minute limit and the client share a fake clock: the wait is Retry-After."""
+    """The emulator's per-minute limit and the client share a fake clock: the wait is
+    Retry-After."""
     clock = [1000.0]
     said = Recorder()
 
@@ -373,7 +473,9 @@ def test_emulator_rate_limit_is_waited_out(emulator_factory):
         said.sleep(seconds)
         clock[0] += seconds
 
-    emulated = emulator_factory(served=True, faults=Faults(requests_per_minute=2, clock=lambda: clock[0]))
+    emulated = emulator_factory(
+        served=True, faults=Faults(requests_per_minute=2, clock=lambda: clock[0])
+    )
     with emulated.client(sleep=sleep, notify=said) as client:
         for _ in range(3):
             client.get("/api/sunshine/limits")
@@ -382,13 +484,18 @@ def test_emulator_rate_limit_is_waited_out(emulator_factory):
 
 
 def test_concurrent_requests_lose_nothing(emulator_factory):
-    emulated = emulator_factory(served=True, faults=Faults(throttle=0.1, server_error=0.1, drop=0.1,
-                                                           retry_after=0, seed=11))
+    emulated = emulator_factory(
+        served=True, faults=Faults(throttle=0.1, server_error=0.1, drop=0.1, retry_after=0, seed=11)
+    )
     keys = [f"type{i:02d}" for i in range(48)]
-    with emulated.client(retry=RetryPolicy(attempts=12, backoff_base=0.001, backoff_cap=0.005)) as client:
+    with emulated.client(
+        retry=RetryPolicy(attempts=12, backoff_base=0.001, backoff_cap=0.005)
+    ) as client:
         with ThreadPoolExecutor(8) as pool:
             list(pool.map(lambda k: AccountApi(client).create(OBJECT_TYPE, product(k)), keys))
-            reads = list(pool.map(lambda _: len(client.list(OBJECT_TYPE.collection, per_page=5)), range(16)))
+            reads = list(
+                pool.map(lambda _: len(client.list(OBJECT_TYPE.collection, per_page=5)), range(16))
+            )
         assert reads == [48] * 16
         assert sorted(t["key"] for t in client.list(OBJECT_TYPE.collection)) == keys
         assert client.retries > 0
@@ -396,24 +503,38 @@ def test_concurrent_requests_lose_nothing(emulator_factory):
 
 
 def test_tokens_never_appear_in_logs_waits_or_errors(emulator_factory):
-    emulated = emulator_factory(served=True, authorizations=accepted_authorizations(EMAIL, TOKEN, None),
-                                faults=Faults(throttle=0.3, server_error=0.2, drop=0.2, retry_after=0, seed=5))
+    emulated = emulator_factory(
+        served=True,
+        authorizations=accepted_authorizations(EMAIL, TOKEN, None),
+        faults=Faults(throttle=0.3, server_error=0.2, drop=0.2, retry_after=0, seed=5),
+    )
     said = Recorder()
     secrets = [TOKEN, base64.b64encode(f"{EMAIL}/token:{TOKEN}".encode()).decode(), OAUTH]
-    with emulated.client(credentials=Credentials(EMAIL, TOKEN), log_request=said, notify=said) as client:
+    with emulated.client(
+        credentials=Credentials(EMAIL, TOKEN), log_request=said, notify=said
+    ) as client:
         for i in range(10):
             AccountApi(client).create(OBJECT_TYPE, product(f"type{i}"))
         client.list(OBJECT_TYPE.collection, per_page=3)
         with pytest.raises(ApiError) as echoed:  # Zendesk echoes a bad key in its message
             AccountApi(client).create(OBJECT_TYPE, {"key": "k" * 14 + TOKEN, "schema": SCHEMA})
         assert "too long" in str(echoed.value) and "[redacted]" in str(echoed.value)
-    with emulated.client(credentials=Credentials(EMAIL, "wrong-" + TOKEN), log_request=said, notify=said) as wrong, \
-            pytest.raises(ApiError) as refused:
+    with (
+        emulated.client(
+            credentials=Credentials(EMAIL, "wrong-" + TOKEN), log_request=said, notify=said
+        ) as wrong,
+        pytest.raises(ApiError) as refused,
+    ):
         wrong.list(OBJECT_TYPE.collection)
     assert refused.value.status == 401 and "Couldn't authenticate you" in str(refused.value)
-    with emulated.client(credentials=Credentials(oauth_token=OAUTH), log_request=said) as bearer, pytest.raises(ApiError):
+    with (
+        emulated.client(credentials=Credentials(oauth_token=OAUTH), log_request=said) as bearer,
+        pytest.raises(ApiError),
+    ):
         bearer.list(OBJECT_TYPE.collection)
-    everything = said.text + str(refused.value) + str(echoed.value) + repr(Credentials(EMAIL, TOKEN, OAUTH))
+    everything = (
+        said.text + str(refused.value) + str(echoed.value) + repr(Credentials(EMAIL, TOKEN, OAUTH))
+    )
     assert "GET /api/sunshine/objects/types" in said.text and "[redacted]" in said.text
     for secret in secrets:
         assert secret not in everything
@@ -427,15 +548,32 @@ def test_redact_masks_every_form_of_the_secret():
 
 
 def test_a_lost_create_that_shows_up_late_is_not_a_conflict():
-    """Eventual consistency (the emulator is never late, so a mock): the first create answers 500, the
+    """Eventual consistency (the emulator is never late, so a mock): the first create answers 500,
+    the
     check finds nothing, the second create answers 409 because the first landed after all."""
-    item = {"key": "product", "schema": {"properties": {"id": {"type": "string"}}, "additionalProperties": False}}
-    answers = {"POST": iter([httpx.Response(500, json={"errors": [{"detail": "oops"}]}),
-                             httpx.Response(409, json={"errors": [{"detail": "already exists"}]})]),
-               "GET": iter([httpx.Response(404, json={"errors": [{"detail": "not found"}]}),
-                            httpx.Response(200, json={"data": item})])}
+    item = {
+        "key": "product",
+        "schema": {"properties": {"id": {"type": "string"}}, "additionalProperties": False},
+    }
+    answers = {
+        "POST": iter(
+            [
+                httpx.Response(500, json={"errors": [{"detail": "oops"}]}),
+                httpx.Response(409, json={"errors": [{"detail": "already exists"}]}),
+            ]
+        ),
+        "GET": iter(
+            [
+                httpx.Response(404, json={"errors": [{"detail": "not found"}]}),
+                httpx.Response(200, json={"data": item}),
+            ]
+        ),
+    }
     said = Recorder()
-    client = Client("https://acme.zendesk.com", transport=httpx.MockTransport(lambda r: next(answers[r.method])),
-                    sleep=said.sleep)
+    client = Client(
+        "https://acme.zendesk.com",
+        transport=httpx.MockTransport(lambda r: next(answers[r.method])),
+        sleep=said.sleep,
+    )
     created = AccountApi(client).create(OBJECT_TYPE, product())
     assert created == item

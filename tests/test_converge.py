@@ -23,13 +23,24 @@ TYPE_KEYS = ["product", "supplier", "store", "order", "2019-car"]
 REL_KEYS = ["owner", "stock", "link", "on"]
 NAMES = ["id", "name", "price", "tags", "yes"]
 
-leaf = st.fixed_dictionaries({"type": st.sampled_from(["string", "number", "integer", "boolean"])}, optional={
-    "description": st.sampled_from(["a", "b"]), "maxLength": st.integers(1, 3),
-    "enum": st.sampled_from([["a"], ["a", "b"], ["b", "c"]])})
-prop = st.one_of(leaf, st.fixed_dictionaries({"type": st.just("object"),
-                                               "properties": st.dictionaries(st.sampled_from(NAMES), leaf,
-                                                                             min_size=1, max_size=2)}),
-                 st.fixed_dictionaries({"type": st.just("array"), "items": leaf}))
+leaf = st.fixed_dictionaries(
+    {"type": st.sampled_from(["string", "number", "integer", "boolean"])},
+    optional={
+        "description": st.sampled_from(["a", "b"]),
+        "maxLength": st.integers(1, 3),
+        "enum": st.sampled_from([["a"], ["a", "b"], ["b", "c"]]),
+    },
+)
+prop = st.one_of(
+    leaf,
+    st.fixed_dictionaries(
+        {
+            "type": st.just("object"),
+            "properties": st.dictionaries(st.sampled_from(NAMES), leaf, min_size=1, max_size=2),
+        }
+    ),
+    st.fixed_dictionaries({"type": st.just("array"), "items": leaf}),
+)
 
 
 @st.composite
@@ -46,10 +57,11 @@ def schemas(draw):
 
 @st.composite
 def states(draw):
-    """Object types and relationship types between them (or Zendesk's types): a consistent account."""
+    """Object types and relationship types between them (or Zendesk's types): a consistent
+    account."""
     keys = draw(st.lists(st.sampled_from(TYPE_KEYS), unique=True, max_size=4))
     objects = {key: draw(schemas()) for key in keys}
-    ends = keys + ["zen:user", "zen:ticket"]
+    ends = [*keys, "zen:user", "zen:ticket"]
     relations = {}
     for key in draw(st.lists(st.sampled_from(REL_KEYS), unique=True, max_size=3)):
         source, target = draw(st.sampled_from(ends)), draw(st.sampled_from(ends))
@@ -58,9 +70,13 @@ def states(draw):
 
 
 def project_of(objects, relations) -> Project:
-    return Project(Path("."), Settings(), (),
-                   {k: ObjectType(k, s) for k, s in objects.items()},
-                   {k: RelationshipType(k, s, t, many) for k, (s, t, many) in relations.items()})
+    return Project(
+        Path("."),
+        Settings(),
+        (),
+        {k: ObjectType(k, s) for k, s in objects.items()},
+        {k: RelationshipType(k, s, t, many) for k, (s, t, many) in relations.items()},
+    )
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -72,7 +88,10 @@ def test_apply_then_plan_is_empty(start, goal, prune):
     for key, schema in objects.items():
         AccountApi(client).create(OBJECT_TYPE, {"key": key, "schema": schema})
     for key, (source, target, many) in relations.items():
-        AccountApi(client).create(RELATIONSHIP_TYPE, {"key": key, "source": source, "target": [target] if many else target})
+        AccountApi(client).create(
+            RELATIONSHIP_TYPE,
+            {"key": key, "source": source, "target": [target] if many else target},
+        )
 
     project = project_of(*goal)
     account = AccountRef("test", "http://localhost")
@@ -82,7 +101,12 @@ def test_apply_then_plan_is_empty(start, goal, prune):
 
     again = build_plan(project, read_live_state(client), account, prune=prune)
     assert again.changes == ()
-    expected_unmanaged = set() if prune else (
-        {("object_type", k) for k in objects if k not in goal[0]}
-        | {("relationship_type", k) for k in relations if k not in goal[1]})
+    expected_unmanaged = (
+        set()
+        if prune
+        else (
+            {("object_type", k) for k in objects if k not in goal[0]}
+            | {("relationship_type", k) for k in relations if k not in goal[1]}
+        )
+    )
     assert {(kind.name, key) for kind, key in again.unmanaged} == expected_unmanaged

@@ -18,12 +18,22 @@ RECORDS = "/api/sunshine/objects/records"
 LIMITS = "/api/sunshine/limits"
 SCHEMA = {"properties": {"id": {"type": "string"}, "name": {"type": "string"}}, "required": ["id"]}
 ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
-QUOTA = {"errors": [{"code": "TooManyRequests", "status": "429", "title": "Too Many Requests",
-                     "message": "You have exceeded the maximum number of resources for this account"}]}
+QUOTA = {
+    "errors": [
+        {
+            "code": "TooManyRequests",
+            "status": "429",
+            "title": "Too Many Requests",
+            "message": "You have exceeded the maximum number of resources for this account",
+        }
+    ]
+}
 
 
 def create_type(http: httpx.Client, key: str, schema: dict | None = None) -> httpx.Response:
-    return http.post(TYPES, json={"data": {"key": key, "schema": SCHEMA if schema is None else schema}})
+    return http.post(
+        TYPES, json={"data": {"key": key, "schema": SCHEMA if schema is None else schema}}
+    )
 
 
 def detail(response: httpx.Response) -> list[str]:
@@ -49,12 +59,17 @@ def test_object_type_lifecycle_codes_envelopes_and_server_fields(emulated):
         assert shown.status_code == 200 and shown.json()["data"] == item
 
         time.sleep(0.002)
-        changed = {"properties": {**SCHEMA["properties"], "price": {"type": "number"}}, "required": ["id"]}
+        changed = {
+            "properties": {**SCHEMA["properties"], "price": {"type": "number"}},
+            "required": ["id"],
+        }
         updated = http.put(f"{TYPES}/product", json={"data": {"schema": changed}})
         assert updated.status_code == 200
         after = updated.json()["data"]
         assert after["schema"] == {**changed, "additionalProperties": False}
-        assert after["created_at"] == item["created_at"] and after["updated_at"] > item["updated_at"]
+        assert (
+            after["created_at"] == item["created_at"] and after["updated_at"] > item["updated_at"]
+        )
         assert after["version"] == item["version"] + 1
 
         deleted = http.delete(f"{TYPES}/product")
@@ -64,19 +79,42 @@ def test_object_type_lifecycle_codes_envelopes_and_server_fields(emulated):
         assert gone.headers["content-type"].startswith("application/json") and detail(gone)
 
 
-@pytest.mark.parametrize(("schema", "message"), [
-    ({}, "The schema for a legacy object type cannot be empty."),
-    ({"properties": {}}, "The properties element of a schema cannot be empty."),
-    ({"foo": "bar"}, 'data.schema object has missing required properties (["properties"])'),
-    ({"properties": {"id": {"type": "string"}}, "additionalProperties": True},
-     "additionalProperties cannot be set to true"),
-    ({"properties": {"id": {"description": "ID of the product"}}},
-     'data.schema object has missing required properties (["type"])'),
-    ({"$schema": "http://json-schema.org/draft/2019-09/schema#", "properties": {"id": {"type": "string"}}},
-     'data.schema object instance has properties which are not allowed by the schema: ["$schema"]'),
-    ({"patternProperties": {"^[a-z]*$": {"type": "string"}}, "properties": {"id": {"type": "string"}}},
-     'data.schema object instance has properties which are not allowed by the schema: ["patternProperties"]'),
-])
+@pytest.mark.parametrize(
+    ("schema", "message"),
+    [
+        ({}, "The schema for a legacy object type cannot be empty."),
+        ({"properties": {}}, "The properties element of a schema cannot be empty."),
+        ({"foo": "bar"}, 'data.schema object has missing required properties (["properties"])'),
+        (
+            {"properties": {"id": {"type": "string"}}, "additionalProperties": True},
+            "additionalProperties cannot be set to true",
+        ),
+        (
+            {"properties": {"id": {"description": "ID of the product"}}},
+            'data.schema object has missing required properties (["type"])',
+        ),
+        (
+            {
+                "$schema": "http://json-schema.org/draft/2019-09/schema#",
+                "properties": {"id": {"type": "string"}},
+            },
+            (
+                "data.schema object instance has properties which are not allowed by the schema: "
+                '["$schema"]'
+            ),
+        ),
+        (
+            {
+                "patternProperties": {"^[a-z]*$": {"type": "string"}},
+                "properties": {"id": {"type": "string"}},
+            },
+            (
+                "data.schema object instance has properties which are not allowed by the schema: "
+                '["patternProperties"]'
+            ),
+        ),
+    ],
+)
 def test_documented_schema_rules_answer_zendesks_messages(emulated, schema, message):
     with emulated.http() as http:
         response = create_type(http, "product", schema)
@@ -85,29 +123,51 @@ def test_documented_schema_rules_answer_zendesks_messages(emulated, schema, mess
         assert http.get(f"{TYPES}/product").status_code == 404  # nothing was stored
 
 
-@pytest.mark.parametrize("name", ["_id", "*", "a\bb", "a\fb", "a\nb", "a\rb", "a\tb", "a\u0007b", "a\u0013b", ""])
+@pytest.mark.parametrize(
+    "name", ["_id", "*", "a\bb", "a\fb", "a\nb", "a\rb", "a\tb", "a\u0007b", "a\u0013b", ""]
+)
 def test_property_naming_rules_apply_at_every_level(emulated, name):
     with emulated.http() as http:
         top = create_type(http, "flat", {"properties": {name: {"type": "string"}}})
-        nested = create_type(http, "deep", {"properties": {"outer": {
-            "type": "object", "properties": {name: {"type": "string"}}}}})
+        nested = create_type(
+            http,
+            "deep",
+            {"properties": {"outer": {"type": "object", "properties": {name: {"type": "string"}}}}},
+        )
         assert 400 <= top.status_code < 500 and 400 <= nested.status_code < 500
 
 
 def test_invalid_draft4_schema_and_size_limit(emulated):
     with emulated.http() as http:
-        bad_regex = create_type(http, "product", {"properties": {"id": {"type": "string", "pattern": "(["}}})
+        bad_regex = create_type(
+            http, "product", {"properties": {"id": {"type": "string", "pattern": "(["}}}
+        )
         assert bad_regex.status_code == 400
         wrong_type = create_type(http, "product", {"properties": {"id": {"type": "strin"}}})
         assert wrong_type.status_code == 400
-        big = {"properties": {f"p{i:05d}": {"type": "string", "description": "x" * 40} for i in range(600)}}
+        big = {
+            "properties": {
+                f"p{i:05d}": {"type": "string", "description": "x" * 40} for i in range(600)
+            }
+        }
         assert create_type(http, "big", big).status_code == 400  # over 32 KB
 
 
-@pytest.mark.parametrize(("key", "ok"), [
-    ("product", True), ("cell_phone", True), ("2019-car", True), ("ab", True), ("a" * 32, True),
-    ("a", False), ("a" * 33, False), ("_hidden", False), ("*", False), ("with space", False),
-])
+@pytest.mark.parametrize(
+    ("key", "ok"),
+    [
+        ("product", True),
+        ("cell_phone", True),
+        ("2019-car", True),
+        ("ab", True),
+        ("a" * 32, True),
+        ("a", False),
+        ("a" * 33, False),
+        ("_hidden", False),
+        ("*", False),
+        ("with space", False),
+    ],
+)
 def test_object_type_keys(emulated, key, ok):
     with emulated.http() as http:
         assert (create_type(http, key).status_code == 201) is ok
@@ -126,8 +186,13 @@ def test_duplicate_key_is_refused_and_key_is_writable_on_create_only(emulated):
 def test_relationship_types_one_to_one_one_to_many_no_updates(emulated):
     with emulated.http() as http:
         create_type(http, "product")
-        one = http.post(RELS, json={"data": {"key": "product_owner", "source": "product", "target": "zen:user"}})
-        many = http.post(RELS, json={"data": {"key": "user_products", "source": "zen:user", "target": ["product"]}})
+        one = http.post(
+            RELS, json={"data": {"key": "product_owner", "source": "product", "target": "zen:user"}}
+        )
+        many = http.post(
+            RELS,
+            json={"data": {"key": "user_products", "source": "zen:user", "target": ["product"]}},
+        )
         assert one.status_code == 201 and many.status_code == 201
         assert one.json()["data"]["target"] == "zen:user"
         assert many.json()["data"]["target"] == ["product"]
@@ -137,12 +202,18 @@ def test_relationship_types_one_to_one_one_to_many_no_updates(emulated):
         assert http.get(f"{RELS}/user_products").json()["data"]["source"] == "zen:user"
 
         # "A relationship type cannot be updated: You must create a new one."
-        update = http.put(f"{RELS}/product_owner", json={"data": {"source": "product", "target": "zen:ticket"}})
+        update = http.put(
+            f"{RELS}/product_owner", json={"data": {"source": "product", "target": "zen:ticket"}}
+        )
         assert 400 <= update.status_code < 500 and "create a new one" in detail(update)[0]
         assert http.get(f"{RELS}/product_owner").json()["data"]["target"] == "zen:user"
 
-        for bad in ({"source": "nothing", "target": "zen:user"}, {"source": "product", "target": ["a", "b"]},
-                    {"source": "zen:nope", "target": "zen:user"}, {"source": "product", "target": 3}):
+        for bad in (
+            {"source": "nothing", "target": "zen:user"},
+            {"source": "product", "target": ["a", "b"]},
+            {"source": "zen:nope", "target": "zen:user"},
+            {"source": "product", "target": 3},
+        ):
             response = http.post(RELS, json={"data": {"key": "bad_one", **bad}})
             assert response.status_code == 400, bad
 
@@ -158,7 +229,9 @@ def test_records_make_has_records_real_and_block_deleting_their_type(emulated):
 
         bad = http.post(RECORDS, json={"data": {"type": "product", "attributes": {"name": "desk"}}})
         assert bad.status_code == 400  # validated against the schema: id is required
-        made = http.post(RECORDS, json={"data": {"type": "product", "attributes": {"id": "1", "name": "desk"}}})
+        made = http.post(
+            RECORDS, json={"data": {"type": "product", "attributes": {"id": "1", "name": "desk"}}}
+        )
         assert made.status_code == 201
         record = made.json()["data"]
         assert record["type"] == "product" and record["type_version"] == 1 and record["id"]
@@ -175,7 +248,10 @@ def test_records_make_has_records_real_and_block_deleting_their_type(emulated):
 def test_deleting_a_type_used_by_a_relationship_type_is_refused(emulated):
     with emulated.http() as http:
         create_type(http, "product")
-        http.post(RELS, json={"data": {"key": "user_products", "source": "zen:user", "target": ["product"]}})
+        http.post(
+            RELS,
+            json={"data": {"key": "user_products", "source": "zen:user", "target": ["product"]}},
+        )
         refused = http.delete(f"{TYPES}/product")
         assert 400 <= refused.status_code < 500 and "user_products" in detail(refused)[0]
         http.delete(f"{RELS}/user_products")
@@ -189,8 +265,12 @@ def test_limits_endpoint_counts_live(emulated):
         http.post(RELS, json={"data": {"key": "link", "source": "product", "target": "supplier"}})
         http.post(RECORDS, json={"data": {"type": "product", "attributes": {"id": "1"}}})
         limits = {e["key"]: (e["limit"], e["count"]) for e in http.get(LIMITS).json()["data"]}
-        assert limits == {"resources": (1_000_000, 1), "relationships": (1_000_000, 0),
-                          "resource_types": (50, 2), "relationship_types": (50, 1)}
+        assert limits == {
+            "resources": (1_000_000, 1),
+            "relationships": (1_000_000, 0),
+            "resource_types": (50, 2),
+            "relationship_types": (50, 1),
+        }
 
 
 def test_fifty_type_caps_answer_the_documented_quota_body(emulator_factory):
@@ -201,9 +281,14 @@ def test_fifty_type_caps_answer_the_documented_quota_body(emulator_factory):
         over = create_type(http, "type50")
         assert over.status_code == 429 and over.json() == QUOTA
         for i in range(50):
-            response = http.post(RELS, json={"data": {"key": f"rel{i:02d}", "source": "type00", "target": "zen:user"}})
+            response = http.post(
+                RELS,
+                json={"data": {"key": f"rel{i:02d}", "source": "type00", "target": "zen:user"}},
+            )
             assert response.status_code == 201
-        over = http.post(RELS, json={"data": {"key": "rel50", "source": "type00", "target": "zen:user"}})
+        over = http.post(
+            RELS, json={"data": {"key": "rel50", "source": "type00", "target": "zen:user"}}
+        )
         assert over.status_code == 429 and over.json() == QUOTA
 
 
@@ -211,8 +296,12 @@ def test_record_quota(emulator_factory):
     emulated = emulator_factory(limits={"resources": 2})
     with emulated.http() as http:
         create_type(http, "product")
-        codes = [http.post(RECORDS, json={"data": {"type": "product", "attributes": {"id": str(i)}}}).status_code
-                 for i in range(3)]
+        codes = [
+            http.post(
+                RECORDS, json={"data": {"type": "product", "attributes": {"id": str(i)}}}
+            ).status_code
+            for i in range(3)
+        ]
         assert codes == [201, 201, 429]
 
 
@@ -270,10 +359,14 @@ def test_wrong_path_answers_html_and_bad_bodies_answer_json(emulated):
 def test_credentials_are_demanded_when_configured(emulator_factory):
     from zcd_schema.emulator.app import accepted_authorizations
 
-    emulated = emulator_factory(served=True, authorizations=accepted_authorizations("a@b.c", "tok", "oauth"))
+    emulated = emulator_factory(
+        served=True, authorizations=accepted_authorizations("a@b.c", "tok", "oauth")
+    )
     with emulated.http() as http:
         anonymous = http.get(TYPES)
-        assert anonymous.status_code == 401 and anonymous.json() == {"error": "Couldn't authenticate you"}
+        assert anonymous.status_code == 401 and anonymous.json() == {
+            "error": "Couldn't authenticate you"
+        }
         basic = base64.b64encode(b"a@b.c/token:tok").decode()
         assert http.get(TYPES, headers={"Authorization": f"Basic {basic}"}).status_code == 200
         assert http.get(TYPES, headers={"Authorization": "Bearer oauth"}).status_code == 200
@@ -308,7 +401,9 @@ def test_random_faults_are_repeatable_with_a_seed(emulator_factory):
     def run() -> list[int]:
         from zcd_schema.emulator.faults import Faults
 
-        emulated = emulator_factory(faults=Faults(throttle=0.2, server_error=0.2, retry_after=0, seed=3))
+        emulated = emulator_factory(
+            faults=Faults(throttle=0.2, server_error=0.2, retry_after=0, seed=3)
+        )
         with emulated.http() as http:
             return [http.get(TYPES).status_code for _ in range(40)]
 
@@ -326,7 +421,10 @@ def test_rate_limit_per_minute(emulator_factory):
         assert [r.status_code for r in codes] == [200, 200, 200, 429]
         limited = codes[-1]
         assert int(limited.headers["retry-after"]) >= 1
-        assert limited.headers["x-rate-limit"] == "3" and limited.headers["x-rate-limit-remaining"] == "0"
+        assert (
+            limited.headers["x-rate-limit"] == "3"
+            and limited.headers["x-rate-limit-remaining"] == "0"
+        )
         assert "maximum number of" not in limited.text  # a throttle, not a quota
 
 
@@ -352,7 +450,12 @@ def test_fault_spec_strings():
     from zcd_schema.emulator.faults import Faults, FaultSpecError
 
     faults = Faults.parse("429=0.1, 500=0.2,drop=0.3,latency=0.05,rpm=60,retry-after=2,seed=9")
-    assert (faults.throttle, faults.server_error, faults.drop, faults.latency) == (0.1, 0.2, 0.3, 0.05)
+    assert (faults.throttle, faults.server_error, faults.drop, faults.latency) == (
+        0.1,
+        0.2,
+        0.3,
+        0.05,
+    )
     assert (faults.requests_per_minute, faults.retry_after, faults.seed) == (60, 2, 9)
     assert not Faults.parse("").active
     for bad in ("429", "bogus=1", "500=x", "500=1.5", "429=0.6,500=0.6"):

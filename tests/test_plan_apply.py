@@ -19,12 +19,19 @@ from zcd_schema.zendesk.accounts import open_client, resolve_target
 from zcd_schema.zendesk.read import read_item, read_live_state
 from zcd_schema.zendesk.write import AccountApi
 
-BASE = {"properties": {"id": {"type": "string"}, "name": {"type": "string", "maxLength": 50, "minLength": 1,
-                                                          "pattern": "^[A-Z]"},
-                       "price": {"type": "number", "minimum": 0, "maximum": 1000},
-                       "colour": {"type": "string", "enum": ["red", "green"], "description": "paint"},
-                       "dims": {"type": "object", "properties": {"w": {"type": "number"}, "h": {"type": "number"}}}},
-        "required": ["id", "name"]}
+BASE = {
+    "properties": {
+        "id": {"type": "string"},
+        "name": {"type": "string", "maxLength": 50, "minLength": 1, "pattern": "^[A-Z]"},
+        "price": {"type": "number", "minimum": 0, "maximum": 1000},
+        "colour": {"type": "string", "enum": ["red", "green"], "description": "paint"},
+        "dims": {
+            "type": "object",
+            "properties": {"w": {"type": "number"}, "h": {"type": "number"}},
+        },
+    },
+    "required": ["id", "name"],
+}
 
 
 def variant(**changes) -> dict:
@@ -54,35 +61,135 @@ def workspace(tmp_path: Path):
 
 
 RISK_ROWS = [
-    ("adds optional property", dict(properties__sku={"type": "string"}), "update", "safe", "adds optional property 'sku'"),
-    ("description changed", dict(properties__colour__description="paint colour"), "update", "safe",
-     "changes the description of 'colour'"),
-    ("required entry dropped", dict(required=["id"]), "update", "safe", "no longer requires 'name'"),
-    ("enum widened", dict(properties__colour__enum=["red", "green", "blue"]), "update", "safe",
-     'adds enum value "blue" to \'colour\''),
-    ("limit relaxed", dict(properties__name__maxLength=80), "update", "safe", "raises maxLength of 'name' from 50 to 80"),
-    ("adds required property", dict(properties__sku={"type": "string"}, required=["id", "name", "sku"]), "update",
-     "breaking", "adds required property 'sku'"),
-    ("makes existing required", dict(required=["id", "name", "price"]), "update", "breaking", "makes 'price' required"),
-    ("type changed", dict(properties__price__type="string", properties__price__minimum=None,
-                          properties__price__maximum=None), "update", "breaking",
-     "changes the type of 'price' from number to string"),
-    ("enum value removed", dict(properties__colour__enum=["red"]), "update", "breaking",
-     'removes enum value "green" from \'colour\''),
-    ("maxLength lowered", dict(properties__name__maxLength=20), "update", "breaking", "lowers maxLength of 'name' from 50 to 20"),
-    ("maximum lowered", dict(properties__price__maximum=10), "update", "breaking", "lowers maximum of 'price' from 1000 to 10"),
-    ("minLength raised", dict(properties__name__minLength=3), "update", "breaking", "raises minLength of 'name' from 1 to 3"),
-    ("minimum raised", dict(properties__price__minimum=5), "update", "breaking", "raises minimum of 'price' from 0 to 5"),
-    ("pattern changed", dict(properties__name__pattern="^[a-z]"), "update", "breaking", "changes the pattern of 'name'"),
-    ("property removed", dict(properties__colour=None), "update", "destructive", "removes property 'colour'"),
-    ("nested property removed", dict(properties__dims__properties__h=None), "update", "destructive",
-     "removes property 'dims.h'"),
-    ("nested property added", dict(properties__dims__properties__d={"type": "number"}), "update", "safe",
-     "adds optional property 'dims.d'"),
+    (
+        "adds optional property",
+        dict(properties__sku={"type": "string"}),
+        "update",
+        "safe",
+        "adds optional property 'sku'",
+    ),
+    (
+        "description changed",
+        dict(properties__colour__description="paint colour"),
+        "update",
+        "safe",
+        "changes the description of 'colour'",
+    ),
+    (
+        "required entry dropped",
+        dict(required=["id"]),
+        "update",
+        "safe",
+        "no longer requires 'name'",
+    ),
+    (
+        "enum widened",
+        dict(properties__colour__enum=["red", "green", "blue"]),
+        "update",
+        "safe",
+        "adds enum value \"blue\" to 'colour'",
+    ),
+    (
+        "limit relaxed",
+        dict(properties__name__maxLength=80),
+        "update",
+        "safe",
+        "raises maxLength of 'name' from 50 to 80",
+    ),
+    (
+        "adds required property",
+        dict(properties__sku={"type": "string"}, required=["id", "name", "sku"]),
+        "update",
+        "breaking",
+        "adds required property 'sku'",
+    ),
+    (
+        "makes existing required",
+        dict(required=["id", "name", "price"]),
+        "update",
+        "breaking",
+        "makes 'price' required",
+    ),
+    (
+        "type changed",
+        dict(
+            properties__price__type="string",
+            properties__price__minimum=None,
+            properties__price__maximum=None,
+        ),
+        "update",
+        "breaking",
+        "changes the type of 'price' from number to string",
+    ),
+    (
+        "enum value removed",
+        dict(properties__colour__enum=["red"]),
+        "update",
+        "breaking",
+        "removes enum value \"green\" from 'colour'",
+    ),
+    (
+        "maxLength lowered",
+        dict(properties__name__maxLength=20),
+        "update",
+        "breaking",
+        "lowers maxLength of 'name' from 50 to 20",
+    ),
+    (
+        "maximum lowered",
+        dict(properties__price__maximum=10),
+        "update",
+        "breaking",
+        "lowers maximum of 'price' from 1000 to 10",
+    ),
+    (
+        "minLength raised",
+        dict(properties__name__minLength=3),
+        "update",
+        "breaking",
+        "raises minLength of 'name' from 1 to 3",
+    ),
+    (
+        "minimum raised",
+        dict(properties__price__minimum=5),
+        "update",
+        "breaking",
+        "raises minimum of 'price' from 0 to 5",
+    ),
+    (
+        "pattern changed",
+        dict(properties__name__pattern="^[a-z]"),
+        "update",
+        "breaking",
+        "changes the pattern of 'name'",
+    ),
+    (
+        "property removed",
+        dict(properties__colour=None),
+        "update",
+        "destructive",
+        "removes property 'colour'",
+    ),
+    (
+        "nested property removed",
+        dict(properties__dims__properties__h=None),
+        "update",
+        "destructive",
+        "removes property 'dims.h'",
+    ),
+    (
+        "nested property added",
+        dict(properties__dims__properties__d={"type": "number"}),
+        "update",
+        "safe",
+        "adds optional property 'dims.d'",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("name", "changes", "action", "risk", "reason"), RISK_ROWS, ids=[r[0] for r in RISK_ROWS])
+@pytest.mark.parametrize(
+    ("name", "changes", "action", "risk", "reason"), RISK_ROWS, ids=[r[0] for r in RISK_ROWS]
+)
 def test_risk_table_rows(zcd, workspace, name, changes, action, risk, reason):
     root = workspace(doc({"product": {"schema": BASE}}))
     assert zcd("apply", "--project", root, "--yes").code == 0
@@ -100,14 +207,25 @@ def test_risk_table_rows(zcd, workspace, name, changes, action, risk, reason):
 
 def test_create_replace_delete_rows_and_unmanaged(zcd, workspace):
     schema = {"properties": {"id": {"type": "string"}}}
-    root = workspace(doc({"product": {"schema": schema}, "old": {"schema": schema}},
-                         {"link": {"source": "product", "target": "zen:user"}}))
+    root = workspace(
+        doc(
+            {"product": {"schema": schema}, "old": {"schema": schema}},
+            {"link": {"source": "product", "target": "zen:user"}},
+        )
+    )
     assert zcd("apply", "--project", root, "--yes").code == 0
-    workspace(doc({"product": {"schema": schema}, "fresh": {"schema": schema}},
-                  {"link": {"source": "product", "target": ["zen:ticket"]}}))
+    workspace(
+        doc(
+            {"product": {"schema": schema}, "fresh": {"schema": schema}},
+            {"link": {"source": "product", "target": ["zen:ticket"]}},
+        )
+    )
     plan = zcd("plan", "--project", root, "--format", "json").plan
     changes = {(c["kind"], c["key"]): c for c in plan["changes"]}
-    assert changes[("object_type", "fresh")]["action"] == "create" and changes[("object_type", "fresh")]["risk"] == "safe"
+    assert (
+        changes[("object_type", "fresh")]["action"] == "create"
+        and changes[("object_type", "fresh")]["risk"] == "safe"
+    )
     replace = changes[("relationship_type", "link")]
     assert (replace["action"], replace["risk"]) == ("replace", "destructive")
     assert "relationship types cannot be updated: delete and create" in replace["reasons"]
@@ -127,8 +245,11 @@ def test_create_replace_delete_rows_and_unmanaged(zcd, workspace):
 def seed_records(root: Path, key: str, count: int = 1) -> None:
     with open_client(resolve_target(root, Settings(), environ={}), environ={}) as client:
         for i in range(count):
-            client.request("POST", "/api/sunshine/objects/records",
-                           json={"data": {"type": key, "attributes": {"id": str(i), "name": "Desk"}}})
+            client.request(
+                "POST",
+                "/api/sunshine/objects/records",
+                json={"data": {"type": key, "attributes": {"id": str(i), "name": "Desk"}}},
+            )
 
 
 def test_destructive_change_says_what_data_is_at_stake(zcd, workspace):
@@ -143,11 +264,25 @@ def test_destructive_change_says_what_data_is_at_stake(zcd, workspace):
 def test_destructive_changes_need_allow_destroy_and_a_refusal_writes_nothing(zcd, workspace):
     root = workspace(doc({"product": {"schema": BASE}}))
     zcd("apply", "--project", root, "--yes")
-    workspace(doc({"product": {"schema": variant(properties__colour=None, properties__sku={"type": "string"})}}))
+    workspace(
+        doc(
+            {
+                "product": {
+                    "schema": variant(properties__colour=None, properties__sku={"type": "string"})
+                }
+            }
+        )
+    )
     before = zcd("plan", "--project", root, "--format", "json").plan["changes"]
     refused = zcd("apply", "--project", root, "--yes")
-    assert refused.code == 4 and "without --allow-destroy" in refused.err and "removes property 'colour'" in refused.err
-    assert zcd("plan", "--project", root, "--format", "json").plan["changes"] == before  # nothing written
+    assert (
+        refused.code == 4
+        and "without --allow-destroy" in refused.err
+        and "removes property 'colour'" in refused.err
+    )
+    assert (
+        zcd("plan", "--project", root, "--format", "json").plan["changes"] == before
+    )  # nothing written
     saved = root / "plan.json"
     zcd("plan", "--project", root, "-o", saved)
     assert zcd("apply", saved, "--project", root).code == 4
@@ -157,13 +292,24 @@ def test_destructive_changes_need_allow_destroy_and_a_refusal_writes_nothing(zcd
 
 def test_prevent_destroy_refuses_even_with_allow_destroy(zcd, workspace):
     schema = {"properties": {"id": {"type": "string"}}}
-    root = workspace(doc({"product": {"schema": schema}},
-                         {"link": {"source": "product", "target": "zen:user", "prevent_destroy": True}}))
+    root = workspace(
+        doc(
+            {"product": {"schema": schema}},
+            {"link": {"source": "product", "target": "zen:user", "prevent_destroy": True}},
+        )
+    )
     zcd("apply", "--project", root, "--yes")
-    workspace(doc({"product": {"schema": schema}},
-                  {"link": {"source": "product", "target": "zen:ticket", "prevent_destroy": True}}))
+    workspace(
+        doc(
+            {"product": {"schema": schema}},
+            {"link": {"source": "product", "target": "zen:ticket", "prevent_destroy": True}},
+        )
+    )
     refused = zcd("apply", "--project", root, "--yes", "--allow-destroy")
-    assert refused.code == 4 and "prevent_destroy protects relationship type link (replace)" in refused.err
+    assert (
+        refused.code == 4
+        and "prevent_destroy protects relationship type link (replace)" in refused.err
+    )
     saved = root / "plan.json"
     zcd("plan", "--project", root, "-o", saved)
     assert zcd("apply", saved, "--project", root, "--allow-destroy").code == 4
@@ -173,13 +319,23 @@ def test_prevent_destroy_refuses_even_with_allow_destroy(zcd, workspace):
 
 def test_prevent_destroy_from_the_current_project_guards_a_saved_plan(zcd, workspace):
     schema = {"properties": {"id": {"type": "string"}}}
-    root = workspace(doc({"product": {"schema": schema}}, {"link": {"source": "product", "target": "zen:user"}}))
+    root = workspace(
+        doc({"product": {"schema": schema}}, {"link": {"source": "product", "target": "zen:user"}})
+    )
     zcd("apply", "--project", root, "--yes")
-    workspace(doc({"product": {"schema": schema}}, {"link": {"source": "product", "target": "zen:ticket"}}))
+    workspace(
+        doc(
+            {"product": {"schema": schema}}, {"link": {"source": "product", "target": "zen:ticket"}}
+        )
+    )
     saved = root / "plan.json"
     zcd("plan", "--project", root, "-o", saved)
-    workspace(doc({"product": {"schema": schema}},
-                  {"link": {"source": "product", "target": "zen:ticket", "prevent_destroy": True}}))
+    workspace(
+        doc(
+            {"product": {"schema": schema}},
+            {"link": {"source": "product", "target": "zen:ticket", "prevent_destroy": True}},
+        )
+    )
     assert zcd("apply", saved, "--project", root, "--allow-destroy").code == 4
 
 
@@ -191,34 +347,65 @@ def test_stale_plan_touching_a_moved_object_is_refused(zcd, workspace):
     schema = {"properties": {"id": {"type": "string"}}}
     root = workspace(doc({"product": {"schema": schema}, "supplier": {"schema": schema}}))
     zcd("apply", "--project", root, "--yes")
-    workspace(doc({"product": {"schema": {"properties": {"id": {"type": "string"}, "sku": {"type": "string"}}}},
-                   "supplier": {"schema": schema}, "fresh": {"schema": schema}}))
+    workspace(
+        doc(
+            {
+                "product": {
+                    "schema": {"properties": {"id": {"type": "string"}, "sku": {"type": "string"}}}
+                },
+                "supplier": {"schema": schema},
+                "fresh": {"schema": schema},
+            }
+        )
+    )
     saved = root / "plan.json"
     zcd("plan", "--project", root, "-o", saved)
     with other_client(root) as client:  # someone changes product behind the plan's back
-        AccountApi(client).update(OBJECT_TYPE, {"key": "product", "schema": {"properties": {"x": {"type": "string"}}}})
+        AccountApi(client).update(
+            OBJECT_TYPE, {"key": "product", "schema": {"properties": {"x": {"type": "string"}}}}
+        )
     refused = zcd("apply", saved, "--project", root)
-    assert refused.code == 4 and "stale" in refused.err and "object type product changed" in refused.err
+    assert (
+        refused.code == 4
+        and "stale" in refused.err
+        and "object type product changed" in refused.err
+    )
     with other_client(root) as client:
         assert read_item(client, OBJECT_TYPE, "fresh") is None  # nothing written
 
     zcd("plan", "--project", root, "-o", saved)
     with other_client(root) as client:  # appears: the plan wanted to create it
-        AccountApi(client).create(OBJECT_TYPE, {"key": "fresh", "schema": {"properties": {"y": {"type": "string"}}}})
+        AccountApi(client).create(
+            OBJECT_TYPE, {"key": "fresh", "schema": {"properties": {"y": {"type": "string"}}}}
+        )
     stale = zcd("apply", saved, "--project", root, "--allow-destroy")
-    assert stale.code == 4 and "object type fresh appeared" in stale.err and "Applying" not in stale.out
+    assert (
+        stale.code == 4
+        and "object type fresh appeared" in stale.err
+        and "Applying" not in stale.out
+    )
 
 
 def test_stale_check_ignores_objects_the_plan_does_not_touch(zcd, workspace):
     schema = {"properties": {"id": {"type": "string"}}}
     root = workspace(doc({"product": {"schema": schema}, "supplier": {"schema": schema}}))
     zcd("apply", "--project", root, "--yes")
-    workspace(doc({"product": {"schema": {"properties": {"id": {"type": "string"}, "sku": {"type": "string"}}}},
-                   "supplier": {"schema": schema}}))
+    workspace(
+        doc(
+            {
+                "product": {
+                    "schema": {"properties": {"id": {"type": "string"}, "sku": {"type": "string"}}}
+                },
+                "supplier": {"schema": schema},
+            }
+        )
+    )
     saved = root / "plan.json"
     zcd("plan", "--project", root, "-o", saved)
     with other_client(root) as client:
-        AccountApi(client).update(OBJECT_TYPE, {"key": "supplier", "schema": {"properties": {"z": {"type": "string"}}}})
+        AccountApi(client).update(
+            OBJECT_TYPE, {"key": "supplier", "schema": {"properties": {"z": {"type": "string"}}}}
+        )
         AccountApi(client).create(OBJECT_TYPE, {"key": "unrelated", "schema": schema})
     applied = zcd("apply", saved, "--project", root)
     assert applied.code == 0, applied.err
@@ -238,40 +425,65 @@ def test_faults_during_apply_converge_with_nothing_doubled(zcd, workspace):
     assert zcd("plan", "--project", root, "--detailed-exitcode").code == 0
     with other_client(root) as client:
         state = read_live_state(client)
-    assert sorted(state.of(OBJECT_TYPE)) == sorted(types) and sorted(state.of(RELATIONSHIP_TYPE)) == sorted(links)
-    assert state.limits["resource_types"].count == 20 and state.limits["relationship_types"].count == 15
+    assert sorted(state.of(OBJECT_TYPE)) == sorted(types) and sorted(
+        state.of(RELATIONSHIP_TYPE)
+    ) == sorted(links)
+    assert (
+        state.limits["resource_types"].count == 20
+        and state.limits["relationship_types"].count == 15
+    )
 
 
 def test_partial_failure_reports_and_plan_shows_the_rest(zcd, workspace):
     schema = {"properties": {"id": {"type": "string"}}}
     root = workspace(doc({"product": {"schema": schema}}))
     zcd("apply", "--project", root, "--yes")
-    with other_client(root) as client:  # 48 types nobody declares: the account is near its cap of 50
+    with other_client(
+        root
+    ) as client:  # 48 types nobody declares: the account is near its cap of 50
         for i in range(48):
             AccountApi(client).create(OBJECT_TYPE, {"key": f"legacy{i:02d}", "schema": schema})
-    workspace(doc({"product": {"schema": schema}, "aaa": {"schema": schema}, "bbb": {"schema": schema}},
-                  {"aaa_link": {"source": "aaa", "target": "zen:user"}}))
+    workspace(
+        doc(
+            {"product": {"schema": schema}, "aaa": {"schema": schema}, "bbb": {"schema": schema}},
+            {"aaa_link": {"source": "aaa", "target": "zen:user"}},
+        )
+    )
     result = zcd("apply", "--project", root, "--yes", "--parallelism", "1")
     assert result.code == 5, result.out + result.err
     assert "Apply stopped part-way" in result.out
     assert "Applied (1):\n  + object type aaa" in result.out
-    assert "Failed (1):\n  + object type bbb: POST /api/sunshine/objects/types: 429 Too Many Requests: " \
-           "You have exceeded the maximum number of resources for this account" in result.out
+    assert (
+        "Failed (1):\n  + object type bbb: POST /api/sunshine/objects/types: 429 Too Many "
+        "Requests: "
+        "You have exceeded the maximum number of resources for this account" in result.out
+    )
     assert "Not attempted (1):\n  + relationship type aaa_link" in result.out
     rest = zcd("plan", "--project", root, "--format", "json").plan
-    assert [(c["key"], c["action"]) for c in rest["changes"]] == [("bbb", "create"), ("aaa_link", "create")]
+    assert [(c["key"], c["action"]) for c in rest["changes"]] == [
+        ("bbb", "create"),
+        ("aaa_link", "create"),
+    ]
 
 
 def test_nothing_applied_is_exit_3(zcd, workspace):
     schema = {"properties": {"id": {"type": "string"}}}
     root = workspace(doc({"product": {"schema": schema}}))
     unreadable = zcd("apply", "--project", root, "--yes", env={"ZCD_EMULATOR_FAULTS": "500=1"})
-    assert unreadable.code == 3 and "gave up after 10 attempts" in unreadable.err and unreadable.out == ""
+    assert (
+        unreadable.code == 3
+        and "gave up after 10 attempts" in unreadable.err
+        and unreadable.out == ""
+    )
     with other_client(root) as client:  # the account is full: the one create fails, nothing changes
         for i in range(50):
             AccountApi(client).create(OBJECT_TYPE, {"key": f"legacy{i:02d}", "schema": schema})
     full = zcd("apply", "--project", root, "--yes")
-    assert full.code == 3 and "Apply failed; nothing was changed" in full.out and "Failed (1)" in full.out
+    assert (
+        full.code == 3
+        and "Apply failed; nothing was changed" in full.out
+        and "Failed (1)" in full.out
+    )
 
 
 def test_targets_and_fail_on_and_detailed_exitcode(zcd, workspace):
@@ -282,7 +494,14 @@ def test_targets_and_fail_on_and_detailed_exitcode(zcd, workspace):
     unknown = zcd("plan", "--project", root, "--target", "nope")
     assert unknown.code == 64 and "--target nope" in unknown.err
     zcd("apply", "--project", root, "--yes")
-    workspace(doc({"product": {"schema": {"properties": {"id": {"type": "number"}}}}, "supplier": {"schema": schema}}))
+    workspace(
+        doc(
+            {
+                "product": {"schema": {"properties": {"id": {"type": "number"}}}},
+                "supplier": {"schema": schema},
+            }
+        )
+    )
     assert zcd("plan", "--project", root, "--fail-on", "destructive").code == 0
     failed = zcd("plan", "--project", root, "--fail-on", "breaking")
     assert failed.code == 4 and "object type product (breaking)" in failed.err
@@ -303,17 +522,26 @@ def test_show_renders_a_saved_plan_in_every_format(zcd, workspace):
     assert zcd("show", saved, "--project", root).out == text
     assert json.loads(zcd("show", saved, "--format", "json").out) == json.loads(saved.read_text())
     markdown = zcd("show", saved, "--format", "markdown").out
-    assert markdown.startswith("<!-- zcd-schema plan: project=") and "accounts=local -->" in markdown.splitlines()[0]
-    assert "<details><summary><code>+</code> create object type product (safe)</summary>" in markdown
+    assert (
+        markdown.startswith("<!-- zcd-schema plan: project=")
+        and "accounts=local -->" in markdown.splitlines()[0]
+    )
+    assert (
+        "<details><summary><code>+</code> create object type product (safe)</summary>" in markdown
+    )
     document = json.loads(saved.read_text())
     assert document["format_version"] == 1 and document["account"]["name"] == "local"
     assert document["changes"][0]["live_fingerprint"] is None
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    ("not json", "not a plan file"), ('{"format_version": 9}', "format_version 9"),
-    ('{"format_version": 1}', "not a valid plan file"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("not json", "not a plan file"),
+        ('{"format_version": 9}', "format_version 9"),
+        ('{"format_version": 1}', "not a valid plan file"),
+    ],
+)
 def test_bad_plan_files(zcd, tmp_path, content, message):
     path = tmp_path / "plan.json"
     path.write_text(content)
@@ -345,29 +573,57 @@ def test_unreachable_account_exits_3(zcd, workspace):
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     root = workspace(doc({"product": {"schema": {"properties": {"id": {"type": "string"}}}}}))
-    result = zcd("plan", "--project", root, "--url", f"http://127.0.0.1:{port}", env={"ZCD_DEBUG": "0"})
+    result = zcd(
+        "plan", "--project", root, "--url", f"http://127.0.0.1:{port}", env={"ZCD_DEBUG": "0"}
+    )
     assert result.code == 3 and "could not connect" in result.err
 
 
-def test_plan_and_apply_against_a_served_emulator_with_credentials(zcd, workspace, emulator_factory):
+def test_plan_and_apply_against_a_served_emulator_with_credentials(
+    zcd, workspace, emulator_factory
+):
     from zcd_schema.emulator.app import accepted_authorizations
 
     token = "served-SECRET-token-42"
-    served = emulator_factory(served=True, authorizations=accepted_authorizations("ci@acme.com", token, None))
+    served = emulator_factory(
+        served=True, authorizations=accepted_authorizations("ci@acme.com", token, None)
+    )
     root = workspace(doc({"product": {"schema": {"properties": {"id": {"type": "string"}}}}}))
     creds = {"ZENDESK_EMAIL": "ci@acme.com", "ZENDESK_API_TOKEN": token}
-    refused = zcd("plan", "--project", root, "--url", served.url, "--debug",
-                  env={"ZENDESK_EMAIL": "ci@acme.com", "ZENDESK_API_TOKEN": "wrong-" + token})
+    refused = zcd(
+        "plan",
+        "--project",
+        root,
+        "--url",
+        served.url,
+        "--debug",
+        env={"ZENDESK_EMAIL": "ci@acme.com", "ZENDESK_API_TOKEN": "wrong-" + token},
+    )
     assert refused.code == 3 and "401 Unauthorized: Couldn't authenticate you" in refused.err
     saved = root / "plan.json"
     planned = zcd("plan", "--project", root, "--url", served.url, "-o", saved, "--debug", env=creds)
-    assert planned.code == 0 and f"Account: {served.url.split('//')[1]} ({served.url})" in planned.out
+    assert (
+        planned.code == 0 and f"Account: {served.url.split('//')[1]} ({served.url})" in planned.out
+    )
     assert "debug: GET /api/sunshine/objects/types?per_page=1000 -> 200 OK" in planned.err
-    applied = zcd("--debug", "apply", saved, "--project", root, env=creds)  # --debug before the command too
+    applied = zcd(
+        "--debug", "apply", saved, "--project", root, env=creds
+    )  # --debug before the command too
     assert "debug: POST /api/sunshine/objects/types -> 201 Created" in applied.err
     assert applied.code == 0, applied.err
-    assert zcd("plan", "--project", root, "--url", served.url, "--detailed-exitcode", env=creds).code == 0
-    everything = refused.out + refused.err + planned.out + planned.err + applied.out + applied.err + saved.read_text()
+    assert (
+        zcd("plan", "--project", root, "--url", served.url, "--detailed-exitcode", env=creds).code
+        == 0
+    )
+    everything = (
+        refused.out
+        + refused.err
+        + planned.out
+        + planned.err
+        + applied.out
+        + applied.err
+        + saved.read_text()
+    )
     assert token not in everything and "[redacted]" in planned.err
 
 
@@ -384,29 +640,53 @@ def test_import_round_trip_with_keys_yaml_would_misread(zcd, tmp_path, emulator_
     served = emulator_factory(served=True)
     with served.client() as client:
         for key in ("on", "yes", "2019-car", "null", "010"):
-            AccountApi(client).create(OBJECT_TYPE, {"key": key, "schema": {
-                "properties": {"no": {"type": "string", "enum": ["yes", "no", "on", "1:20"]},
-                               "true": {"type": "boolean", "description": "010"}}, "required": ["no"]}})
-        AccountApi(client).create(RELATIONSHIP_TYPE, {"key": "off", "source": "yes", "target": ["2019-car"]})
-        AccountApi(client).create(RELATIONSHIP_TYPE, {"key": "y_n", "source": "zen:user", "target": "on"})
+            AccountApi(client).create(
+                OBJECT_TYPE,
+                {
+                    "key": key,
+                    "schema": {
+                        "properties": {
+                            "no": {"type": "string", "enum": ["yes", "no", "on", "1:20"]},
+                            "true": {"type": "boolean", "description": "010"},
+                        },
+                        "required": ["no"],
+                    },
+                },
+            )
+        AccountApi(client).create(
+            RELATIONSHIP_TYPE, {"key": "off", "source": "yes", "target": ["2019-car"]}
+        )
+        AccountApi(client).create(
+            RELATIONSHIP_TYPE, {"key": "y_n", "source": "zen:user", "target": "on"}
+        )
     out = tmp_path / "imported"
     result = zcd("import", "--project", tmp_path, "--url", served.url, "--out", out)
     assert result.code == 0, result.err
-    assert sorted(p.name for p in (out / "object_types").iterdir()) == ["010.yaml", "2019-car.yaml", "null.yaml",
-                                                                          "on.yaml", "yes.yaml"]
+    assert sorted(p.name for p in (out / "object_types").iterdir()) == [
+        "010.yaml",
+        "2019-car.yaml",
+        "null.yaml",
+        "on.yaml",
+        "yes.yaml",
+    ]
     assert zcd("validate", "--project", out, "--strict").code == 0
     assert zcd("plan", "--project", out, "--url", served.url, "--detailed-exitcode").code == 0
     again = zcd("import", "--project", tmp_path, "--url", served.url, "--out", out)
     assert again.code == 64 and "already declares" in again.err
     for path in (out / "object_types").iterdir():
         path.rename(out / f"moved-{path.name}")  # declared elsewhere in the folder: still refused
-    assert "already declares" in zcd("import", "--project", tmp_path, "--url", served.url, "--out", out).err
+    assert (
+        "already declares"
+        in zcd("import", "--project", tmp_path, "--url", served.url, "--out", out).err
+    )
     other = tmp_path / "other"
     other.mkdir()
     (other / RELATIONSHIPS_FILE).write_text("# mine\n")
     clash = zcd("import", "--project", tmp_path, "--url", served.url, "--out", other)
     assert clash.code == 64 and "would overwrite relationship_types.yaml" in clash.err
-    assert (other / RELATIONSHIPS_FILE).read_text() == "# mine\n" and not (other / "object_types").exists()
+    assert (other / RELATIONSHIPS_FILE).read_text() == "# mine\n" and not (
+        other / "object_types"
+    ).exists()
 
 
 def test_quickstart_main_job_as_a_real_process(tmp_path):
@@ -418,8 +698,13 @@ def test_quickstart_main_job_as_a_real_process(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ZENDESK_", "ZCD_"))}
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([*zcd_executable(), *args, "--project", str(project)], capture_output=True,
-                              text=True, env={**env, "NO_COLOR": "1"}, timeout=120)
+        return subprocess.run(
+            [*zcd_executable(), *args, "--project", str(project)],
+            capture_output=True,
+            text=True,
+            env={**env, "NO_COLOR": "1"},
+            timeout=120,
+        )
 
     assert run("validate").returncode == 0
     first = run("plan", "--detailed-exitcode")
@@ -431,18 +716,29 @@ def test_quickstart_main_job_as_a_real_process(tmp_path):
 
 
 def test_ctrl_c_during_apply_reports_what_was_done(tmp_path):
-    """SIGINT to a real process: the requests in flight finish, no more start, the report is printed."""
+    """SIGINT to a real process: the requests in flight finish, no more start, the report is
+    printed."""
     import signal
     import time
 
     project = tmp_path / "project"
     project.mkdir()
-    types = {f"type{i:02d}": {"schema": {"properties": {"id": {"type": "string"}}}} for i in range(30)}
+    types = {
+        f"type{i:02d}": {"schema": {"properties": {"id": {"type": "string"}}}} for i in range(30)
+    }
     (project / "types.yaml").write_text(doc(types))
-    env = {**{k: v for k, v in os.environ.items() if not k.startswith(("ZENDESK_", "ZCD_"))},
-           "ZCD_EMULATOR_FAULTS": "latency=0.1", "NO_COLOR": "1"}
-    process = subprocess.Popen([*zcd_executable(), "apply", "--project", str(project), "--yes", "--parallelism", "1"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("ZENDESK_", "ZCD_"))},
+        "ZCD_EMULATOR_FAULTS": "latency=0.1",
+        "NO_COLOR": "1",
+    }
+    process = subprocess.Popen(
+        [*zcd_executable(), "apply", "--project", str(project), "--yes", "--parallelism", "1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     assert process.stdout is not None
     for line in process.stdout:
         if "created" in line:  # the apply is under way
@@ -463,11 +759,18 @@ def test_faults_during_apply_over_a_socket(zcd, workspace, emulator_factory):
     served.faults.script("429", "500", "drop", method="POST")
     served.faults.script("503", method="GET")
     schema = {"properties": {"id": {"type": "string"}}}
-    root = workspace(doc({"product": {"schema": schema}, "supplier": {"schema": schema}},
-                         {"link": {"source": "product", "target": "supplier"}}))
+    root = workspace(
+        doc(
+            {"product": {"schema": schema}, "supplier": {"schema": schema}},
+            {"link": {"source": "product", "target": "supplier"}},
+        )
+    )
     applied = zcd("apply", "--project", root, "--url", served.url, "--yes", "--parallelism", "1")
     assert applied.code == 0, applied.out + applied.err
     assert {"429": 1, "500": 1, "drop": 1, "503": 1} == dict(served.faults.counts)
     assert zcd("plan", "--project", root, "--url", served.url, "--detailed-exitcode").code == 0
     with served.client() as client:
-        assert len(client.list(OBJECT_TYPE.collection)) == 2 and len(client.list(RELATIONSHIP_TYPE.collection)) == 1
+        assert (
+            len(client.list(OBJECT_TYPE.collection)) == 2
+            and len(client.list(RELATIONSHIP_TYPE.collection)) == 1
+        )

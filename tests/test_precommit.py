@@ -20,7 +20,7 @@ def _run_entry(entry: str, args: list[str], cwd) -> subprocess.CompletedProcess[
     if command[0] == "zcd-schema":
         command = zcd_executable() + command[1:]
     elif command[0] == "python":
-        command = [sys.executable] + command[1:]
+        command = [sys.executable, *command[1:]]
     return subprocess.run(command + args, capture_output=True, text=True, cwd=cwd, timeout=60)
 
 

@@ -13,7 +13,9 @@ from zcd_schema.kinds import OBJECT_TYPE
 from zcd_schema.planning.document import AccountRef, Change, Location, Plan
 from zcd_schema.render.plan import COMMENT_LIMIT, plan_markdown
 
-ANNOTATION = re.compile(r"^::(error|warning|notice) (?:file=([^,]+),line=(\d+),col=(\d+),)?title=([^:]+)::(.*)$")
+ANNOTATION = re.compile(
+    r"^::(error|warning|notice) (?:file=([^,]+),line=(\d+),col=(\d+),)?title=([^:]+)::(.*)$"
+)
 
 
 def schema(*names: str, required: tuple[str, ...] = ()) -> dict:
@@ -37,8 +39,12 @@ def test_plan_annotations_point_at_declarations_by_risk(zcd, tmp_path):
     root = tmp_path / "project"
     root.mkdir()
     (root / "zcd.yaml").write_text("default_account: local\nprune: true\n")
-    types = {"product": {"schema": schema("id", "name", "colour")}, "supplier": {"schema": schema("id")},
-             "store": {"schema": schema("id")}, "gone": {"schema": schema("id")}}
+    types = {
+        "product": {"schema": schema("id", "name", "colour")},
+        "supplier": {"schema": schema("id")},
+        "store": {"schema": schema("id")},
+        "gone": {"schema": schema("id")},
+    }
     (root / "types.yaml").write_text(doc(types))
     assert zcd("apply", "--project", root, "--yes").code == 0
     del types["gone"]
@@ -72,8 +78,14 @@ def test_plan_annotations_are_capped_per_level(zcd, tmp_path):
     errors = [m for level, _, _, m in found if level == "error"]
     assert len(errors) == 10 and errors[-1].startswith("+5 more destructive changes")
     out = zcd("plan", "--project", root, "--format", "github").out
-    assert sum(1 for line in out.splitlines() if line.endswith("removes property 'old'")
-               and not line.startswith("::")) >= 5  # the rest, as log lines
+    assert (
+        sum(
+            1
+            for line in out.splitlines()
+            if line.endswith("removes property 'old'") and not line.startswith("::")
+        )
+        >= 5
+    )  # the rest, as log lines
 
 
 def big_plan(changes: int) -> Plan:
@@ -81,11 +93,34 @@ def big_plan(changes: int) -> Plan:
     risks = ["safe", "breaking", "destructive"]
     made = []
     for i in range(changes):
-        before = {"schema": {"properties": {f"p{j}": {"type": "string", "description": "x" * 60} for j in range(40)}}}
-        after = {"schema": {"properties": {f"p{j}": {"type": "number", "description": "y" * 60} for j in range(40)}}}
-        made.append(Change(OBJECT_TYPE, f"type{i:03d}", "update", risks[i % 3],
-                           tuple(f"reason {k} for type{i:03d}: " + "z" * 80 for k in range(8)), before, after,
-                           "sha256:x", False, Location("types.yaml", i + 1)))
+        before = {
+            "schema": {
+                "properties": {
+                    f"p{j}": {"type": "string", "description": "x" * 60} for j in range(40)
+                }
+            }
+        }
+        after = {
+            "schema": {
+                "properties": {
+                    f"p{j}": {"type": "number", "description": "y" * 60} for j in range(40)
+                }
+            }
+        }
+        made.append(
+            Change(
+                OBJECT_TYPE,
+                f"type{i:03d}",
+                "update",
+                risks[i % 3],
+                tuple(f"reason {k} for type{i:03d}: " + "z" * 80 for k in range(8)),
+                before,
+                after,
+                "sha256:x",
+                False,
+                Location("types.yaml", i + 1),
+            )
+        )
     return Plan(AccountRef("production", "https://acme.zendesk.com"), tuple(made))
 
 
@@ -100,7 +135,7 @@ def test_markdown_of_100_changes_stays_under_the_comment_limit_folding_safe_firs
         assert f"type{i:03d}" in text
     destructive_diffs = text.count("```diff")
     assert destructive_diffs > 0
-    safe_block = text[text.index("update object type type000"):][:2000]
+    safe_block = text[text.index("update object type type000") :][:2000]
     assert "```diff" not in safe_block.split("</details>")[0]
 
 
@@ -128,7 +163,11 @@ def test_summary_files_append_and_stay_under_one_mebibyte(zcd, tmp_path):
     assert zcd("validate", "--project", root, "--summary-file", summary).code == 0
     assert zcd("plan", "--project", root, "--summary-file", summary).code == 0
     text = summary.read_text()
-    assert text.startswith("# earlier step\n") and "## zcd-schema validate" in text and "## zcd-schema plan" in text
+    assert (
+        text.startswith("# earlier step\n")
+        and "## zcd-schema validate" in text
+        and "## zcd-schema plan" in text
+    )
     assert "create object type product" in text
 
     broken = tmp_path / "broken"
@@ -143,7 +182,11 @@ def test_summary_files_append_and_stay_under_one_mebibyte(zcd, tmp_path):
     full = tmp_path / "full2.md"
     full.write_text("x" * (1024 * 1024 - 100))
     result = zcd("validate", "--project", root, "--summary-file", full)
-    assert result.code == 0 and "was not added" in result.err and full.stat().st_size == 1024 * 1024 - 100
+    assert (
+        result.code == 0
+        and "was not added" in result.err
+        and full.stat().st_size == 1024 * 1024 - 100
+    )
 
 
 @pytest.fixture
@@ -151,7 +194,9 @@ def two_accounts(tmp_path, emulator_factory):
     first, second = emulator_factory(served=True), emulator_factory(served=True)
     root = tmp_path / "project"
     root.mkdir()
-    (root / "zcd.yaml").write_text(f"accounts:\n  staging:\n    url: {first.url}\n  production:\n    url: {second.url}\n")
+    (root / "zcd.yaml").write_text(
+        f"accounts:\n  staging:\n    url: {first.url}\n  production:\n    url: {second.url}\n"
+    )
     (root / "types.yaml").write_text(doc({"product": {"schema": schema("id")}}))
     return root, first, second
 
@@ -163,15 +208,36 @@ def test_several_accounts_at_once(zcd, two_accounts, tmp_path):
         from zcd_schema.zendesk.write import AccountApi
 
         AccountApi(client).create(OBJECT_TYPE, {"key": "product", "schema": schema("id")})
-    result = zcd("plan", "--project", root, "--all-accounts", "--format", "json", "--detailed-exitcode",
-                 "-o", tmp_path / "plans" / "{account}.json")
+    result = zcd(
+        "plan",
+        "--project",
+        root,
+        "--all-accounts",
+        "--format",
+        "json",
+        "--detailed-exitcode",
+        "-o",
+        tmp_path / "plans" / "{account}.json",
+    )
     assert result.code == 2
     document = json.loads(result.out)
     assert [p["account"]["name"] for p in document["plans"]] == ["production", "staging"]
     assert [p["summary"]["create"] for p in document["plans"]] == [1, 0]
-    assert sorted(p.name for p in (tmp_path / "plans").iterdir()) == ["production.json", "staging.json"]
-    markdown = zcd("plan", "--project", root, "--account", "staging", "--account", "production",
-                   "--format", "markdown").out
+    assert sorted(p.name for p in (tmp_path / "plans").iterdir()) == [
+        "production.json",
+        "staging.json",
+    ]
+    markdown = zcd(
+        "plan",
+        "--project",
+        root,
+        "--account",
+        "staging",
+        "--account",
+        "production",
+        "--format",
+        "markdown",
+    ).out
     assert "accounts=production,staging -->" in markdown.splitlines()[0]
     assert markdown.count("\n### ") == 2
     text = zcd("plan", "--project", root, "--account", "staging", "--account", "production").out
@@ -184,15 +250,30 @@ def test_one_unreachable_account_does_not_hide_the_others(zcd, two_accounts, tmp
     (root / "zcd.yaml").write_text(config)
     result = zcd("plan", "--project", root, "--all-accounts", "--format", "github")
     assert result.code == 3
-    assert "account staging could not be planned" in result.out and "create object type product" in result.out
+    assert (
+        "account staging could not be planned" in result.out
+        and "create object type product" in result.out
+    )
     assert "error: account staging:" in result.err
 
 
 def test_several_accounts_usage_errors(zcd, two_accounts):
     root, first, _ = two_accounts
     assert zcd("plan", "--project", root, "--all-accounts", "-o", "plan.json").code == 64
-    assert zcd("plan", "--project", root, "--account", "staging", "--account", "production", "--url",
-               first.url).code == 64
+    assert (
+        zcd(
+            "plan",
+            "--project",
+            root,
+            "--account",
+            "staging",
+            "--account",
+            "production",
+            "--url",
+            first.url,
+        ).code
+        == 64
+    )
     assert zcd("plan", "--project", root, "--all-accounts", "--account", "staging").code == 64
 
 
@@ -202,7 +283,12 @@ def test_show_github_from_a_saved_plan(zcd, tmp_path):
     (root / "types.yaml").write_text(doc({"product": {"schema": schema("id")}}))
     saved = tmp_path / "plan.json"
     zcd("plan", "--project", root, "-o", saved)
-    assert json.loads(saved.read_text())["changes"][0]["declared_at"] == {"file": "types.yaml", "line": 3, "column": 3}
+    assert json.loads(saved.read_text())["changes"][0]["declared_at"] == {
+        "file": "types.yaml",
+        "line": 3,
+        "column": 3,
+    }
     found = annotations(zcd("show", saved, "--project", root, "--format", "github").out)
-    assert found[0][0] == "notice" and found[0][1].endswith("project/types.yaml") and found[0][2] == 3
-
+    assert (
+        found[0][0] == "notice" and found[0][1].endswith("project/types.yaml") and found[0][2] == 3
+    )

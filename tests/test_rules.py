@@ -18,7 +18,8 @@ def _codes(root) -> list[tuple[str, str, int]]:
 
 def _object_types(n: int, start: int = 0) -> str:
     return "object_types:\n" + "".join(
-        f"  type{i:03d}:\n    schema: {{properties: {{a: {{type: string}}}}}}\n" for i in range(start, start + n)
+        f"  type{i:03d}:\n    schema: {{properties: {{a: {{type: string}}}}}}\n"
+        for i in range(start, start + n)
     )
 
 
@@ -28,7 +29,12 @@ def test_object_types_limit_counts_across_files(project) -> None:
     over = project({"a.yaml": _object_types(30), "b.yaml": _object_types(21, 30)})
     result = validate_project(over)
     [d] = result.diagnostics
-    assert (d.code, d.file, d.line, d.pointer) == ("ZCD501", "b.yaml", 2 + 2 * 20, "/object_types/type050")
+    assert (d.code, d.file, d.line, d.pointer) == (
+        "ZCD501",
+        "b.yaml",
+        2 + 2 * 20,
+        "/object_types/type050",
+    )
     assert d.message == "51 object types declared; an account holds at most 50 (this is number 51)"
 
 
@@ -39,7 +45,9 @@ def test_relationship_types_limit(project) -> None:
     assert [c for c, _, _ in _codes(project({"r.yaml": rels}))] == ["ZCD502"]
 
 
-@pytest.mark.parametrize("kind,code_sources,code_types", [("profile", "ZCD503", "ZCD504"), ("event", "ZCD506", "ZCD507")])
+@pytest.mark.parametrize(
+    "kind,code_sources,code_types", [("profile", "ZCD503", "ZCD504"), ("event", "ZCD506", "ZCD507")]
+)
 def test_source_and_type_limits(project, kind: str, code_sources: str, code_types: str) -> None:
     body = {"profile": "{identifier_types: [email]}", "event": "{description: x}"}[kind]
 
@@ -52,12 +60,17 @@ def test_source_and_type_limits(project, kind: str, code_sources: str, code_type
 
     assert _codes(project({"s.yaml": sources(50, 50)})) == []  # 2,500 types: exactly at the limit
     assert [c for c, _, _ in _codes(project({"s.yaml": sources(51, 1)}))] == [code_sources]
-    assert [c for c, _, _ in _codes(project({"s.yaml": sources(50, 50) + "  extra:\n    types:\n      one: " + body + "\n"}))] \
-        == [code_sources, code_types]
+    assert [
+        c
+        for c, _, _ in _codes(
+            project({"s.yaml": sources(50, 50) + "  extra:\n    types:\n      one: " + body + "\n"})
+        )
+    ] == [code_sources, code_types]
 
 
 def test_schema_size_limit_is_exact(project) -> None:
-    """32,768 bytes of compact JSON (with the additionalProperties: false Zendesk adds) pass; one more fails."""
+    """32,768 bytes of compact JSON (with the additionalProperties: false Zendesk adds) pass; one
+    more fails."""
     import json
 
     def schema_with(padding: int) -> dict:
@@ -107,7 +120,9 @@ def test_second_document_in_a_file(project) -> None:
 
 
 def test_unsupported_tags(project) -> None:
-    root = project({"tags.yaml": "object_types:\n  x1: !!python/object:os.system {}\n  x2: !custom 3\n"})
+    root = project(
+        {"tags.yaml": "object_types:\n  x1: !!python/object:os.system {}\n  x2: !custom 3\n"}
+    )
     assert [c for c, _, _ in _codes(root)] == ["ZCD011"]  # the file stops at the first
 
 
@@ -119,14 +134,24 @@ def test_unreadable_file(project) -> None:
 
 
 def test_unreadable_file_as_a_folder_named_yaml(project) -> None:
-    """Runs as root too: a folder named like a document is skipped; a broken symlink cannot be read."""
+    """Runs as root too: a folder named like a document is skipped; a broken symlink cannot be
+    read."""
     root = project({"ok.yaml": "object_types: {}\n"})
     (root / "dangling.yaml").symlink_to(root / "nowhere.yaml")
     assert _codes(root) == [("ZCD014", "dangling.yaml", 1)]
 
 
 def test_keys_stay_the_text_the_user_wrote(project) -> None:
-    root = project({"keys.yaml": "object_types:\n  on:\n    schema: {properties: {yes: {type: string}, 2019-car: {type: string}, null: {type: string}}}\n"})
+    root = project(
+        {
+            "keys.yaml": "object_types:\n  on:\n    schema: "
+            "{properties: {yes: {type: string}, 2019-car: {type: string}, null: {type: string}}}\n"
+        }
+    )
     result = validate_project(root)
     assert result.diagnostics == ()
-    assert set(result.project.object_types["on"].schema["properties"]) == {"yes", "2019-car", "null"}
+    assert set(result.project.object_types["on"].schema["properties"]) == {
+        "yes",
+        "2019-car",
+        "null",
+    }

@@ -37,17 +37,27 @@ def test_editor_schema_accepts_the_quickstart_and_rejects_a_typo() -> None:
     for path in QUICKSTART.rglob("*.yaml"):
         if path.name != "zcd.yaml":
             assert list(validator.iter_errors(load_text(path.read_text("utf-8")).value)) == [], path
-    bad = load_text("object_types:\n  product:\n    schema: {properties: {a: {type: strin}}}\n").value
+    bad = load_text(
+        "object_types:\n  product:\n    schema: {properties: {a: {type: strin}}}\n"
+    ).value
     assert list(validator.iter_errors(bad))
     config = jsonschema.Draft202012Validator(load_schema("config"))
-    assert list(config.iter_errors(load_text((QUICKSTART / "zcd.yaml").read_text("utf-8")).value)) == []
+    assert (
+        list(config.iter_errors(load_text((QUICKSTART / "zcd.yaml").read_text("utf-8")).value))
+        == []
+    )
 
 
 def test_editor_schema_bounds_are_the_limits_table() -> None:
     defs = load_schema("document")["$defs"]
     assert defs["typeKey"]["minLength"] == LIMIT["type_key_min"]
     assert defs["typeKey"]["maxLength"] == LIMIT["type_key_max"]
-    assert defs["sourceName"]["maxLength"] == defs["typeName"]["maxLength"] == LIMIT["profile_name"] == LIMIT["event_name"]
+    assert (
+        defs["sourceName"]["maxLength"]
+        == defs["typeName"]["maxLength"]
+        == LIMIT["profile_name"]
+        == LIMIT["event_name"]
+    )
     ids = defs["profileType"]["properties"]["identifier_types"]
     assert ids["maxItems"] == LIMIT["identifier_types"]
     assert ids["items"]["maxLength"] == LIMIT["identifier_name"]
@@ -56,7 +66,7 @@ def test_editor_schema_bounds_are_the_limits_table() -> None:
 def _readme_block(marker: str) -> str:
     text = (ROOT / "README.md").read_text("utf-8")
     start = text.index(f"<!-- {marker}:start -->") + len(f"<!-- {marker}:start -->")
-    return text[start: text.index(f"<!-- {marker}:end -->")].strip()
+    return text[start : text.index(f"<!-- {marker}:end -->")].strip()
 
 
 def test_readme_codes_table_is_generated_from_codes() -> None:
@@ -64,4 +74,6 @@ def test_readme_codes_table_is_generated_from_codes() -> None:
 
 
 def test_readme_limits_table_is_generated_from_limits() -> None:
-    assert _readme_block("limits") == limits_table(), "regenerate: python -m zcd_schema.project.limits"
+    assert _readme_block("limits") == limits_table(), (
+        "regenerate: python -m zcd_schema.project.limits"
+    )

@@ -18,11 +18,17 @@ from zcd_schema.zendesk.write import AccountApi
 QUICK = RetryPolicy(attempts=6, backoff_base=0.001, backoff_cap=0.01)
 
 
-def start(*args: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen[str], str, list[str]]:
+def start(
+    *args: str, env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen[str], str, list[str]]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("ZENDESK_")}
-    process = subprocess.Popen([*zcd_executable(), "emulator", "serve", "--port", "0", *args],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               env={**clean, **(env or {})})
+    process = subprocess.Popen(
+        [*zcd_executable(), "emulator", "serve", "--port", "0", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**clean, **(env or {})},
+    )
     assert process.stdout is not None
     banner = [process.stdout.readline() for _ in range(5)]
     match = re.search(r"listening on (http://\S+)", banner[0])
@@ -41,7 +47,10 @@ def test_serve_without_credentials_accepts_everyone_and_says_so(tmp_path):
     try:
         assert "accepting every request" in "".join(banner)
         with Client(url, retry=QUICK) as client:
-            AccountApi(client).create(OBJECT_TYPE, {"key": "product", "schema": {"properties": {"id": {"type": "string"}}}})
+            AccountApi(client).create(
+                OBJECT_TYPE,
+                {"key": "product", "schema": {"properties": {"id": {"type": "string"}}}},
+            )
     finally:
         code, out, _ = stop(process)
     assert code == 0 and re.search(r"stopped after \d+ requests; faults injected: none", out)
@@ -72,7 +81,9 @@ def test_serve_with_faults_reports_them():
     process, url, banner = start("--fault-500", "0.3", "--seed", "4", "--retry-after", "0")
     try:
         assert "faults: 500 30%" in "".join(banner)
-        with Client(url, retry=RetryPolicy(attempts=20, backoff_base=0.001, backoff_cap=0.01)) as client:
+        with Client(
+            url, retry=RetryPolicy(attempts=20, backoff_base=0.001, backoff_cap=0.01)
+        ) as client:
             for _ in range(10):
                 client.list(OBJECT_TYPE.collection)
     finally:
@@ -80,11 +91,14 @@ def test_serve_with_faults_reports_them():
     assert re.search(r"faults injected: 500: [1-9]", out)
 
 
-@pytest.mark.parametrize(("args", "text"), [
-    (["--host", "0.0.0.0"], "loopback only"),
-    (["--fault-500", "1.5"], "1.5"),
-    (["--fault-429", "0.6", "--fault-500", "0.6"], "more than 1"),
-])
+@pytest.mark.parametrize(
+    ("args", "text"),
+    [
+        (["--host", "0.0.0.0"], "loopback only"),
+        (["--fault-500", "1.5"], "1.5"),
+        (["--fault-429", "0.6", "--fault-500", "0.6"], "more than 1"),
+    ],
+)
 def test_serve_refuses_bad_options(run, args, text):
     result = run("emulator", "serve", "--port", "0", *args)
     assert result.returncode == 64 and text in result.stderr and "Traceback" not in result.stderr
@@ -101,8 +115,13 @@ def test_serve_on_a_busy_port(run):
 
 
 def test_fault_drill_converges_with_30_percent_of_requests_faulted():
-    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "fault_drill.py"), "--types", "24", "--seed", "2"],
-                            capture_output=True, text=True, timeout=300, cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "fault_drill.py"), "--types", "24", "--seed", "2"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "converged" in result.stdout
     share = re.search(r"faults:\s+(\d+) of (\d+) requests", result.stdout)
@@ -110,7 +129,8 @@ def test_fault_drill_converges_with_30_percent_of_requests_faulted():
 
 
 def test_fault_drill_comparison_sees_a_difference(emulator_factory):
-    """The drill's final check is not vacuous: a state that differs from the intended one is caught."""
+    """The drill's final check is not vacuous: a state that differs from the intended one is
+    caught."""
     sys.path.insert(0, str(ROOT / "scripts"))
     try:
         import fault_drill
@@ -121,6 +141,8 @@ def test_fault_drill_comparison_sees_a_difference(emulator_factory):
         intended = fault_drill.drill(client, 6, 2)
         assert fault_drill.compare(client, intended) == []
         some = max(intended["object_type"])
-        AccountApi(client).update(OBJECT_TYPE, {"key": some, "schema": {"properties": {"x": {"type": "string"}}}})
+        AccountApi(client).update(
+            OBJECT_TYPE, {"key": some, "schema": {"properties": {"x": {"type": "string"}}}}
+        )
         problems = fault_drill.compare(client, intended)
     assert problems == [f"object type {some} has other content than intended"]

@@ -44,13 +44,25 @@ CODES: dict[str, Code] = _table(
     ("ZCD103", ERROR, "required field missing"),
     ("ZCD104", ERROR, "value not allowed here"),
     # 2xx: keys and names
-    ("ZCD201", ERROR, "object or relationship type key: 2-32 letters, digits, '_' or '-', no leading '_'"),
+    (
+        "ZCD201",
+        ERROR,
+        "object or relationship type key: 2-32 letters, digits, '_' or '-', no leading '_'",
+    ),
     ("ZCD202", ERROR, "profile or event source/type name too long or with a forbidden character"),
     ("ZCD203", ERROR, "reserved name"),
     ("ZCD204", ERROR, "declared in more than one place"),
-    ("ZCD205", ERROR, "identifier type name too long, empty, repeated or with a forbidden character"),
+    (
+        "ZCD205",
+        ERROR,
+        "identifier type name too long, empty, repeated or with a forbidden character",
+    ),
     # 3xx: Zendesk's schema rules and JSON Schema validity
-    ("ZCD301", ERROR, "property name Zendesk refuses (empty, leading '_', '*', control characters)"),
+    (
+        "ZCD301",
+        ERROR,
+        "property name Zendesk refuses (empty, leading '_', '*', control characters)",
+    ),
     ("ZCD302", ERROR, "empty object type schema"),
     ("ZCD303", ERROR, "schema without 'properties'"),
     ("ZCD304", ERROR, "empty 'properties'"),

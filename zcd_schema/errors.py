@@ -44,13 +44,15 @@ class PlanFileError(UsageError):
 
 
 class AccountError(ZcdError):
-    """The account cannot be used or reached: bad URL, missing credentials, network or API failure."""
+    """The account cannot be used or reached: bad URL, missing credentials, network or API
+    failure."""
 
     exit_code = ExitCode.ACCOUNT
 
 
 class GuardError(ZcdError):
-    """A guard refused before any write: stale plan, destruction not allowed, confirmation declined."""
+    """A guard refused before any write: stale plan, destruction not allowed, confirmation
+    declined."""
 
     exit_code = ExitCode.GUARD
 

@@ -28,5 +28,8 @@ def url_problem(url: str) -> str | None:
     if parts.username or parts.password:
         return "credentials must not be written into the URL; set them in the environment"
     if parts.scheme == "http" and not is_loopback_host(host):
-        return f"{url!r} would send credentials in clear text; use https (http is allowed only to a loopback address)"
+        return (
+            f"{url!r} would send credentials in clear text; "
+            "use https (http is allowed only to a loopback address)"
+        )
     return None

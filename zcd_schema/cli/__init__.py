@@ -41,12 +41,14 @@ def main(argv: list[str] | None = None) -> None:
     except BrokenPipeError:
         sys.stderr.close()  # the reader went away (| head); nothing more to say
         code = ExitCode.OK
-    except Exception as exc:  # noqa: BLE001 - the one place that turns bugs into exit 70
+    except Exception as exc:
         if run.debug:
             traceback.print_exc()
         click.echo(
-            f"internal error: {type(exc).__name__}: {exc}; this is a bug in zcd-schema {__version__}, "
-            f"please report it at {ISSUES_URL}" + ("" if run.debug else " (run with --debug for the traceback)"),
+            f"internal error: {type(exc).__name__}: {exc}; this is a bug in zcd-schema "
+            f"{__version__}, "
+            f"please report it at {ISSUES_URL}"
+            + ("" if run.debug else " (run with --debug for the traceback)"),
             err=True,
         )
         code = ExitCode.INTERNAL

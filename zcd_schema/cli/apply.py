@@ -23,19 +23,43 @@ from zcd_schema.render.plan import apply_report_text, plan_text
 
 
 @cli.command()
-@click.argument("plan_file", required=False, type=click.Path(dir_okay=False, path_type=Path), metavar="[FILE]")
+@click.argument(
+    "plan_file", required=False, type=click.Path(dir_okay=False, path_type=Path), metavar="[FILE]"
+)
 @project_option
 @account_option
 @url_option
-@click.option("--yes", is_flag=True, help="Apply without asking (for CI, when no saved plan is used).")
-@click.option("--allow-destroy", is_flag=True, help="Allow destructive changes (deletions, replacements, "
-              "removed properties). prevent_destroy still refuses.")
-@click.option("--prune", is_flag=True, help="Without FILE: also delete live types that no file declares.")
-@click.option("--parallelism", type=click.IntRange(1, 32), default=4, show_default=True, metavar="N",
-              help="Requests at once within each step.")
+@click.option(
+    "--yes", is_flag=True, help="Apply without asking (for CI, when no saved plan is used)."
+)
+@click.option(
+    "--allow-destroy",
+    is_flag=True,
+    help="Allow destructive changes (deletions, replacements, "
+    "removed properties). prevent_destroy still refuses.",
+)
+@click.option(
+    "--prune", is_flag=True, help="Without FILE: also delete live types that no file declares."
+)
+@click.option(
+    "--parallelism",
+    type=click.IntRange(1, 32),
+    default=4,
+    show_default=True,
+    metavar="N",
+    help="Requests at once within each step.",
+)
 @debug_option
-def apply(plan_file: Path | None, project: Path, account: str | None, url: str | None, yes: bool,
-          allow_destroy: bool, prune: bool, parallelism: int) -> ExitCode:
+def apply(
+    plan_file: Path | None,
+    project: Path,
+    account: str | None,
+    url: str | None,
+    yes: bool,
+    allow_destroy: bool,
+    prune: bool,
+    parallelism: int,
+) -> ExitCode:
     """Apply a saved plan exactly (FILE), or plan, show, confirm and apply.
 
     A saved plan is refused when an object it touches has moved since it was made. Exit 0 done,
@@ -51,14 +75,22 @@ def apply(plan_file: Path | None, project: Path, account: str | None, url: str |
         if yes:
             return True
         if not sys.stdin.isatty():
-            raise GuardError("refusing to apply without confirmation: there is no terminal to ask on; pass --yes, "
-                             "or apply a saved plan (plan -o FILE, then apply FILE)")
-        answer = click.prompt(f"Apply these {len(plan.changes)} changes to {account}? Only 'yes' is accepted",
-                              default="", show_default=False)
+            raise GuardError(
+                "refusing to apply without confirmation: there is no terminal to ask on; pass "
+                "--yes, "
+                "or apply a saved plan (plan -o FILE, then apply FILE)"
+            )
+        answer = click.prompt(
+            f"Apply these {len(plan.changes)} changes to {account}? Only 'yes' is accepted",
+            default="",
+            show_default=False,
+        )
         return bool(answer.strip() == "yes")
 
     request = ApplyRequest(plan_file, account, url, allow_destroy, prune, parallelism)
-    result = apply_project(project, request, show=show, confirm=confirm, progress=click.echo, messages=messages())
+    result = apply_project(
+        project, request, show=show, confirm=confirm, progress=click.echo, messages=messages()
+    )
     report = result.report
     if report is None:
         return result.exit_code
@@ -66,9 +98,17 @@ def apply(plan_file: Path | None, project: Path, account: str | None, url: str |
         click.echo(f"Apply complete: {len(report.outcomes)} changes applied.")
         return result.exit_code
     if report.interrupted:
-        click.echo("Apply interrupted:" if report.wrote_anything else "Apply interrupted; nothing was changed:")
+        click.echo(
+            "Apply interrupted:"
+            if report.wrote_anything
+            else "Apply interrupted; nothing was changed:"
+        )
     else:
-        click.echo("Apply stopped part-way:" if report.wrote_anything else "Apply failed; nothing was changed:")
+        click.echo(
+            "Apply stopped part-way:"
+            if report.wrote_anything
+            else "Apply failed; nothing was changed:"
+        )
     click.echo(apply_report_text(report), nl=False)
     click.echo("Run plan again to see exactly what is left.")
     return result.exit_code

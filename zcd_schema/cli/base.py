@@ -24,7 +24,8 @@ DEBUG_ENV = "ZCD_DEBUG"
 
 @dataclass
 class RunFlags:
-    """What holds for the whole run, whichever command: the one place that knows whether --debug is on."""
+    """What holds for the whole run, whichever command: the one place that knows whether --debug is
+    on."""
 
     debug: bool = False
 
@@ -47,36 +48,61 @@ def _turn_debug_on(context: click.Context, parameter: click.Parameter, value: bo
 
 
 def debug_option(f: F) -> F:
-    return click.option("--debug", is_flag=True, expose_value=False, is_eager=True, callback=_turn_debug_on,
-                        help="Log each request (credentials redacted); show tracebacks of internal errors.")(f)
+    return click.option(
+        "--debug",
+        is_flag=True,
+        expose_value=False,
+        is_eager=True,
+        callback=_turn_debug_on,
+        help="Log each request (credentials redacted); show tracebacks of internal errors.",
+    )(f)
 
 
 def project_option(f: F) -> F:
     return click.option(
-        "--project", "project", default=".", show_default=True, metavar="DIR",
+        "--project",
+        "project",
+        default=".",
+        show_default=True,
+        metavar="DIR",
         type=click.Path(file_okay=False, path_type=Path),
         help="The project directory (the folder holding zcd.yaml and the schema documents).",
     )(f)
 
 
 def url_option(f: F) -> F:
-    return click.option("--url", default=None, metavar="URL",
-                        help="The account's base URL, e.g. http://127.0.0.1:8976 (overrides zcd.yaml).")(f)
+    return click.option(
+        "--url",
+        default=None,
+        metavar="URL",
+        help="The account's base URL, e.g. http://127.0.0.1:8976 (overrides zcd.yaml).",
+    )(f)
 
 
 def account_option(f: F) -> F:
-    return click.option("--account", default=None, metavar="NAME",
-                        help="An account of zcd.yaml, or 'local' (the embedded emulator; the default).")(f)
+    return click.option(
+        "--account",
+        default=None,
+        metavar="NAME",
+        help="An account of zcd.yaml, or 'local' (the embedded emulator; the default).",
+    )(f)
 
 
 def summary_option(f: F) -> F:
-    return click.option("--summary-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
-                        metavar="PATH", help="Append a markdown report to this file (point it at "
-                        "$GITHUB_STEP_SUMMARY); kept under GitHub's 1 MiB.")(f)
+    return click.option(
+        "--summary-file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        metavar="PATH",
+        help="Append a markdown report to this file (point it at "
+        "$GITHUB_STEP_SUMMARY); kept under GitHub's 1 MiB.",
+    )(f)
 
 
 def format_option(formats: tuple[str, ...], help: str) -> Callable[[F], F]:
-    return click.option("--format", "fmt", type=click.Choice(formats), default="text", show_default=True, help=help)
+    return click.option(
+        "--format", "fmt", type=click.Choice(formats), default="text", show_default=True, help=help
+    )
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -92,17 +118,21 @@ def say(line: str) -> None:
 
 
 def messages() -> Messages:
-    """The side channels of a command that reaches an account: waits and retries, and with --debug every request."""
+    """The side channels of a command that reaches an account: waits and retries, and with --debug
+    every request."""
     log = (lambda line: click.echo(f"debug: {line}", err=True)) if flags().debug else None
     return Messages(notify=say, log_request=log)
 
 
 def use_color() -> bool:
-    return sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+    return (
+        sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+    )
 
 
 def shown_paths(root: Path) -> Display:
-    """Paths shown to the user: the project's files relative to the working directory when inside it."""
+    """Paths shown to the user: the project's files relative to the working directory when inside
+    it."""
     absolute = root.resolve()
     try:
         prefix = absolute.relative_to(Path.cwd().resolve()).as_posix()

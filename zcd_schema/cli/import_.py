@@ -22,8 +22,15 @@ from zcd_schema.render.validation import validation_summary, validation_text
 @project_option
 @account_option
 @url_option
-@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=None, metavar="DIR",
-              help="Where to write the files (default: the project folder). Existing files are never overwritten.")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    metavar="DIR",
+    help="Where to write the files (default: the project folder). "
+    "Existing files are never overwritten.",
+)
 @debug_option
 def import_(project: Path, account: str | None, url: str | None, out: Path | None) -> int:
     """Write the account's object and relationship types as YAML: one file per object type, one for

@@ -20,11 +20,19 @@ from zcd_schema.render.plan import FORMATS, RENDERERS, PlanView
 
 
 @cli.command()
-@click.argument("plan_files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path),
-                metavar="FILE...")
+@click.argument(
+    "plan_files",
+    nargs=-1,
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE...",
+)
 @project_option
-@format_option(FORMATS, "text, markdown (one comment for all the files), json (the plan document as saved; "
-                        "several: {\"plans\": [...]}) or github (annotations; paths relative to --project).")
+@format_option(
+    FORMATS,
+    "text, markdown (one comment for all the files), json (the plan document as saved; "
+    'several: {"plans": [...]}) or github (annotations; paths relative to --project).',
+)
 @debug_option
 def show(plan_files: tuple[Path, ...], project: Path, fmt: str) -> ExitCode:
     """Render saved plans (one per account), without reaching any account."""

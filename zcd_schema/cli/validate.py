@@ -21,7 +21,9 @@ from zcd_schema.render.validation import FORMATS, RENDERERS, validation_markdown
 
 @cli.command()
 @project_option
-@format_option(FORMATS, "text: one line per problem; json; github: workflow annotations; sarif: SARIF 2.1.0.")
+@format_option(
+    FORMATS, "text: one line per problem; json; github: workflow annotations; sarif: SARIF 2.1.0."
+)
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @summary_option
 @debug_option

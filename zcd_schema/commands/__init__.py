@@ -10,7 +10,8 @@ Say = Callable[[str], None]
 
 @dataclass(frozen=True)
 class Messages:
-    """Where a command's side messages go: ``notify`` for waits and retries, ``log_request`` for --debug."""
+    """Where a command's side messages go: ``notify`` for waits and retries, ``log_request`` for
+    --debug."""
 
     notify: Say | None = None
     log_request: Say | None = None

@@ -44,8 +44,15 @@ Show = Callable[[Plan], None]
 Confirm = Callable[[Plan, str], bool]  # (plan, the account as people read it) -> go ahead?
 
 
-def apply_project(root: Path, request: ApplyRequest, *, show: Show, confirm: Confirm,
-                  progress: Progress | None = None, messages: Messages = Messages()) -> ApplyResult:
+def apply_project(
+    root: Path,
+    request: ApplyRequest,
+    *,
+    show: Show,
+    confirm: Confirm,
+    progress: Progress | None = None,
+    messages: Messages = Messages(),
+) -> ApplyResult:
     """Apply a saved plan (``request.plan_file``), or plan now, ``show`` it and ask ``confirm``."""
     if request.parallelism < 1:
         raise UsageError("--parallelism must be at least 1")
@@ -72,8 +79,12 @@ def apply_project(root: Path, request: ApplyRequest, *, show: Show, confirm: Con
         return ApplyResult(plan, _apply_fresh(plan, connection, request.parallelism, progress))
 
 
-def _apply_fresh(plan: Plan, connection: Connection, parallelism: int, progress: Progress | None) -> ApplyReport:
+def _apply_fresh(
+    plan: Plan, connection: Connection, parallelism: int, progress: Progress | None
+) -> ApplyReport:
     guards.check_fresh(plan, read_live_state(connection.client, with_limits=False))
     if progress is not None:
         progress(f"Applying {len(plan.changes)} changes to {connection.account.describe()}:")
-    return apply_plan(plan, AccountApi(connection.client), parallelism=parallelism, progress=progress)
+    return apply_plan(
+        plan, AccountApi(connection.client), parallelism=parallelism, progress=progress
+    )

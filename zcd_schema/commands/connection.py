@@ -29,9 +29,14 @@ class Connection:
 
 
 @contextmanager
-def connect(project: Path | ValidationResult, account: str | None, url: str | None,
-            messages: Messages = Messages()) -> Iterator[Connection]:
-    """A valid project (``InvalidProject`` otherwise) and a client for its account, closed afterwards."""
+def connect(
+    project: Path | ValidationResult,
+    account: str | None,
+    url: str | None,
+    messages: Messages = Messages(),
+) -> Iterator[Connection]:
+    """A valid project (``InvalidProject`` otherwise) and a client for its account, closed
+    afterwards."""
     validation = project if isinstance(project, ValidationResult) else valid_project(project)
     declared = validation.project
     target = resolve_target(declared.root, declared.settings, account, url)
@@ -59,12 +64,19 @@ def make_plan(connection: Connection, *, prune: bool, targets: tuple[str, ...]) 
         return read.has_records(client, kind, key)
 
     state = read.read_live_state(client)
-    return build_plan(connection.project, state, connection.account, prune=prune or connection.project.settings.prune,
-                      targets=targets, records=has_records)
+    return build_plan(
+        connection.project,
+        state,
+        connection.account,
+        prune=prune or connection.project.settings.prune,
+        targets=targets,
+        records=has_records,
+    )
 
 
-def saved_plan_target(plan: Plan, settings: Settings, account: str | None,
-                      url: str | None) -> tuple[str | None, str | None]:
+def saved_plan_target(
+    plan: Plan, settings: Settings, account: str | None, url: str | None
+) -> tuple[str | None, str | None]:
     """The account a saved plan is applied to: the plan's own, unless options name another."""
     if account is not None or url is not None:
         return account, url

@@ -25,11 +25,28 @@ class ServeOptions:
     max_page_size: int = 1000
 
 
-def faults_from_options(*, throttle: float, unavailable: float, server_error: float, drop: float, latency: float,
-                        requests_per_minute: int | None, retry_after: int, seed: int | None) -> Faults:
+def faults_from_options(
+    *,
+    throttle: float,
+    unavailable: float,
+    server_error: float,
+    drop: float,
+    latency: float,
+    requests_per_minute: int | None,
+    retry_after: int,
+    seed: int | None,
+) -> Faults:
     try:
-        return Faults(throttle=throttle, unavailable=unavailable, server_error=server_error, drop=drop,
-                      latency=latency, requests_per_minute=requests_per_minute, retry_after=retry_after, seed=seed)
+        return Faults(
+            throttle=throttle,
+            unavailable=unavailable,
+            server_error=server_error,
+            drop=drop,
+            latency=latency,
+            requests_per_minute=requests_per_minute,
+            retry_after=retry_after,
+            seed=seed,
+        )
     except FaultSpecError as exc:
         raise UsageError(str(exc)) from None
 
@@ -37,24 +54,40 @@ def faults_from_options(*, throttle: float, unavailable: float, server_error: fl
 class RunningEmulator:
     """An emulator listening on loopback; ``serve_until_stopped`` blocks until Ctrl-C or SIGTERM."""
 
-    def __init__(self, options: ServeOptions, environ: Mapping[str, str], *,
-                 access_log: Callable[[str], None] | None = None, report: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self,
+        options: ServeOptions,
+        environ: Mapping[str, str],
+        *,
+        access_log: Callable[[str], None] | None = None,
+        report: Callable[[str], None] | None = None,
+    ) -> None:
         self.options = options
-        self.accepted = accepted_authorizations(environ.get("ZENDESK_EMAIL"), environ.get("ZENDESK_API_TOKEN"),
-                                                environ.get("ZENDESK_OAUTH_TOKEN"))
+        self.accepted = accepted_authorizations(
+            environ.get("ZENDESK_EMAIL"),
+            environ.get("ZENDESK_API_TOKEN"),
+            environ.get("ZENDESK_OAUTH_TOKEN"),
+        )
         self.store = Store(options.db if options.db is not None else ":memory:")
-        self.app = Emulator(self.store, authorizations=self.accepted, faults=options.faults,
-                            max_page_size=options.max_page_size)
+        self.app = Emulator(
+            self.store,
+            authorizations=self.accepted,
+            faults=options.faults,
+            max_page_size=options.max_page_size,
+        )
         try:
-            self.server: EmulatorServer = server_for(self.app, options.host, options.port, access_log=access_log,
-                                                     report=report)
+            self.server: EmulatorServer = server_for(
+                self.app, options.host, options.port, access_log=access_log, report=report
+            )
         except ValueError as exc:
             self.store.close()
             raise UsageError(str(exc)) from None
         except OSError as exc:
             self.store.close()
-            raise UsageError(f"cannot listen on {options.host}:{options.port}: {exc.strerror or exc}; "
-                             "choose another --port") from None
+            raise UsageError(
+                f"cannot listen on {options.host}:{options.port}: {exc.strerror or exc}; "
+                "choose another --port"
+            ) from None
 
     def describe(self) -> list[str]:
         """What it says when it starts."""
@@ -63,10 +96,16 @@ class RunningEmulator:
             auth = "no credentials set in the environment: accepting every request"
         else:
             auth = "demanding the credentials set in the environment (401 otherwise)"
-        state = options.db if options.db is not None else "in memory (lost on exit; --db FILE keeps it)"
-        return [f"zcd-schema emulator listening on {self.server.url}", f"  state: {state}", f"  {auth}",
-                f"  faults: {options.faults.describe()}; page size at most {options.max_page_size}",
-                "  stop with Ctrl-C"]
+        state = (
+            options.db if options.db is not None else "in memory (lost on exit; --db FILE keeps it)"
+        )
+        return [
+            f"zcd-schema emulator listening on {self.server.url}",
+            f"  state: {state}",
+            f"  {auth}",
+            f"  faults: {options.faults.describe()}; page size at most {options.max_page_size}",
+            "  stop with Ctrl-C",
+        ]
 
     def serve_until_stopped(self) -> str:
         """Serve until Ctrl-C or SIGTERM; the closing line (requests served, faults injected)."""

@@ -30,9 +30,15 @@ class ImportResult:
     validation: ValidationResult  # of the destination, new files included
 
 
-def import_account(root: Path, account: str | None, url: str | None, out: Path | None = None,
-                   messages: Messages = Messages()) -> ImportResult:
-    """Read the account named by the project's zcd.yaml (or ``url``) and write its items into ``out``
+def import_account(
+    root: Path,
+    account: str | None,
+    url: str | None,
+    out: Path | None = None,
+    messages: Messages = Messages(),
+) -> ImportResult:
+    """Read the account named by the project's zcd.yaml (or ``url``) and write its items into
+    ``out``
     (the project folder by default), never overwriting a file nor declaring a key twice."""
     if not root.is_dir():
         raise UsageError(f"--project {root}: not a folder")
@@ -65,17 +71,27 @@ def import_files(state: LiveState) -> dict[str, dict[str, Any]]:
     return files
 
 
-def write_project(state: LiveState, out: Path, source: str, settings_from: Path | None) -> list[Path]:
+def write_project(
+    state: LiveState, out: Path, source: str, settings_from: Path | None
+) -> list[Path]:
     """Write the files; refuse (before writing anything) to overwrite a file or redeclare a key."""
     files = import_files(state)
-    if out.is_dir():  # the items must not already be declared there: that would make the project invalid
+    if (
+        out.is_dir()
+    ):  # the items must not already be declared there: that would make the project invalid
         existing = build_project(read_documents(out))
-        declared = sorted(key for kind in KINDS for key in set(kind.declared(existing)) & set(state.of(kind)))
+        declared = sorted(
+            key for kind in KINDS for key in set(kind.declared(existing)) & set(state.of(kind))
+        )
         if declared:
-            raise UsageError(f"{out} already declares {_some(declared)}; import into an empty folder with --out")
+            raise UsageError(
+                f"{out} already declares {_some(declared)}; import into an empty folder with --out"
+            )
     clashes = [name for name in files if (out / name).exists()]
     if clashes:
-        raise UsageError(f"import would overwrite {_some(clashes)} in {out}; choose an empty folder with --out")
+        raise UsageError(
+            f"import would overwrite {_some(clashes)} in {out}; choose an empty folder with --out"
+        )
     header = f"# Imported from {source} by zcd-schema {__version__}.\n"
     written = []
     for name, document in files.items():
@@ -85,7 +101,8 @@ def write_project(state: LiveState, out: Path, source: str, settings_from: Path 
         written.append(path)
     settings = out / SETTINGS_FILE
     if settings_from is not None and settings_from.is_file() and not settings.exists():
-        shutil.copyfile(settings_from, settings)  # the same accounts, so plan works in the new folder
+        # the same accounts, so plan works in the new folder
+        shutil.copyfile(settings_from, settings)
         written.append(settings)
     return written
 

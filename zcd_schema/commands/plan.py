@@ -56,7 +56,11 @@ class PlanRun:
     def breaches(self) -> list[tuple[str, Change]]:
         """(account, change) of every change at or above --fail-on."""
         level = self.request.fail_on
-        return [] if level is None else [(p.account.name, c) for p in self.plans for c in p.at_or_above(level)]
+        return (
+            []
+            if level is None
+            else [(p.account.name, c) for p in self.plans for c in p.at_or_above(level)]
+        )
 
     @property
     def exit_code(self) -> ExitCode:
@@ -72,7 +76,9 @@ def plan_accounts(root: Path, request: PlanRequest, messages: Messages = Message
     """Plan one account, or several at once (each on its own client), and save the plans when asked.
     An account that cannot be planned among several is reported in ``failures``, not raised."""
     if request.out is not None and request.several and ACCOUNT_PLACEHOLDER not in request.out:
-        raise UsageError("with several accounts, -o needs {account} in the file name, e.g. plans/{account}.json")
+        raise UsageError(
+            "with several accounts, -o needs {account} in the file name, e.g. plans/{account}.json"
+        )
     validation = valid_project(root)
     accounts = request.accounts
     if request.all_accounts:
@@ -90,14 +96,18 @@ def plan_accounts(root: Path, request: PlanRequest, messages: Messages = Message
         if notify is not None and len(names) > 1:
             notify = _prefixed(notify, f"[{name}] ")
         try:
-            with connect(validation, name, request.url, Messages(notify, messages.log_request)) as connection:
+            with connect(
+                validation, name, request.url, Messages(notify, messages.log_request)
+            ) as connection:
                 return make_plan(connection, prune=request.prune, targets=request.targets)
         except ZcdError as exc:
             if len(names) == 1 or isinstance(exc, UsageError):
                 raise
             return AccountFailure(str(name), str(exc), ExitCode(exc.exit_code))
 
-    with ThreadPoolExecutor(max_workers=min(8, len(names)), thread_name_prefix="zcd-account") as pool:
+    with ThreadPoolExecutor(
+        max_workers=min(8, len(names)), thread_name_prefix="zcd-account"
+    ) as pool:
         results = list(pool.map(one, names))
     plans = [r for r in results if isinstance(r, Plan)]
     failures = [r for r in results if isinstance(r, AccountFailure)]

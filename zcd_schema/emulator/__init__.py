@@ -1,1 +1,2 @@
-"""An emulator of Zendesk's Legacy Custom Objects API: WSGI app, SQLite state, faults, HTTP server."""
+"""An emulator of Zendesk's Legacy Custom Objects API: WSGI app, SQLite state, faults, HTTP
+server."""

@@ -27,10 +27,22 @@ Headers = list[tuple[str, str]]
 StartResponse = Callable[..., Any]
 
 # The documented storage-quota body, sent verbatim on every cap (zendesk-api.md section 1).
-QUOTA_BODY = {"errors": [{"code": "TooManyRequests", "status": "429", "title": "Too Many Requests",
-                          "message": "You have exceeded the maximum number of resources for this account"}]}
-DEFAULT_LIMITS = {"resources": 1_000_000, "relationships": 1_000_000, "resource_types": 50,
-                  "relationship_types": 50}
+QUOTA_BODY = {
+    "errors": [
+        {
+            "code": "TooManyRequests",
+            "status": "429",
+            "title": "Too Many Requests",
+            "message": "You have exceeded the maximum number of resources for this account",
+        }
+    ]
+}
+DEFAULT_LIMITS = {
+    "resources": 1_000_000,
+    "relationships": 1_000_000,
+    "resource_types": 50,
+    "relationship_types": 50,
+}
 DEFAULT_PER_PAGE = 100  # UNCONFIRMED: Zendesk's default page size for these lists
 MAX_PER_PAGE = 1000  # "per_page ... from 1 to 1000"
 
@@ -49,14 +61,31 @@ class ApiFailure(Exception):
         self.headers = headers or []
 
 
-def failure(status: int, detail: str, code: str | None = None, headers: Headers | None = None) -> ApiFailure:
-    """An error in the shape ``{"errors": [{code, status, title, detail}]}`` (UNCONFIRMED beyond the quota body)."""
+def failure(
+    status: int, detail: str, code: str | None = None, headers: Headers | None = None
+) -> ApiFailure:
+    """An error in the shape ``{"errors": [{code, status, title, detail}]}`` (UNCONFIRMED beyond the
+    quota body)."""
     title = HTTPStatus(status).phrase
-    return ApiFailure(status, {"errors": [{"code": code or title.replace(" ", ""), "status": str(status),
-                                           "title": title, "detail": detail}]}, headers)
+    return ApiFailure(
+        status,
+        {
+            "errors": [
+                {
+                    "code": code or title.replace(" ", ""),
+                    "status": str(status),
+                    "title": title,
+                    "detail": detail,
+                }
+            ]
+        },
+        headers,
+    )
 
 
-def accepted_authorizations(email: str | None, token: str | None, oauth_token: str | None) -> frozenset[str] | None:
+def accepted_authorizations(
+    email: str | None, token: str | None, oauth_token: str | None
+) -> frozenset[str] | None:
     """The Authorization values to accept; None (accept anything) when no credentials are given."""
     accepted = set()
     if email and token:
@@ -99,7 +128,8 @@ class Request:
 
 
 class Emulator:
-    """``Emulator(store)(environ, start_response)``; state in ``store``, faults switchable at any time."""
+    """``Emulator(store)(environ, start_response)``; state in ``store``, faults switchable at any
+    time."""
 
     def __init__(
         self,
@@ -119,18 +149,37 @@ class Emulator:
         self._sleep = sleep
         self.requests = 0
         self._routes: list[tuple[list[str], dict[str, Callable[[Request], tuple[int, Any]]]]] = [
-            (["objects", "types"], {"GET": self.list_object_types, "POST": self.create_object_type}),
-            (["objects", "types", "{key}"], {"GET": self.show_object_type, "PUT": self.update_object_type,
-                                             "DELETE": self.delete_object_type}),
-            (["relationships", "types"], {"GET": self.list_relationship_types,
-                                          "POST": self.create_relationship_type}),
-            (["relationships", "types", "{key}"], {"GET": self.show_relationship_type,
-                                                   "DELETE": self.delete_relationship_type,
-                                                   "PUT": self.refuse_relationship_update,
-                                                   "PATCH": self.refuse_relationship_update}),
+            (
+                ["objects", "types"],
+                {"GET": self.list_object_types, "POST": self.create_object_type},
+            ),
+            (
+                ["objects", "types", "{key}"],
+                {
+                    "GET": self.show_object_type,
+                    "PUT": self.update_object_type,
+                    "DELETE": self.delete_object_type,
+                },
+            ),
+            (
+                ["relationships", "types"],
+                {"GET": self.list_relationship_types, "POST": self.create_relationship_type},
+            ),
+            (
+                ["relationships", "types", "{key}"],
+                {
+                    "GET": self.show_relationship_type,
+                    "DELETE": self.delete_relationship_type,
+                    "PUT": self.refuse_relationship_update,
+                    "PATCH": self.refuse_relationship_update,
+                },
+            ),
             (["limits"], {"GET": self.show_limits}),
             (["objects", "records"], {"GET": self.list_records, "POST": self.create_record}),
-            (["objects", "records", "{id}"], {"GET": self.show_record, "DELETE": self.delete_record}),
+            (
+                ["objects", "records", "{id}"],
+                {"GET": self.show_record, "DELETE": self.delete_record},
+            ),
         ]
 
     # -- WSGI -----------------------------------------------------------------------------------
@@ -160,8 +209,11 @@ class Emulator:
             return
         scheme, _, value = authorization.strip().partition(" ")
         if f"{scheme.capitalize()} {value.strip()}" not in self.authorizations:
-            raise ApiFailure(401, {"error": "Couldn't authenticate you"},
-                             [("WWW-Authenticate", 'Basic realm="Web Password"')])
+            raise ApiFailure(
+                401,
+                {"error": "Couldn't authenticate you"},
+                [("WWW-Authenticate", 'Basic realm="Web Password"')],
+            )
 
     def _throttle(self) -> None:
         wait = self.faults.over_limit()
@@ -170,10 +222,21 @@ class Emulator:
         limit = self.faults.requests_per_minute
         raise ApiFailure(
             429,
-            {"errors": [{"code": "TooManyRequests", "status": "429", "title": "Too Many Requests",
-                         "detail": f"Rate limit of {limit} requests per minute exceeded"}]},
-            [("Retry-After", str(max(1, math.ceil(wait)))), ("X-Rate-Limit", str(limit)),
-             ("X-Rate-Limit-Remaining", "0")],
+            {
+                "errors": [
+                    {
+                        "code": "TooManyRequests",
+                        "status": "429",
+                        "title": "Too Many Requests",
+                        "detail": f"Rate limit of {limit} requests per minute exceeded",
+                    }
+                ]
+            },
+            [
+                ("Retry-After", str(max(1, math.ceil(wait)))),
+                ("X-Rate-Limit", str(limit)),
+                ("X-Rate-Limit-Remaining", "0"),
+            ],
         )
 
     def _route(self, request: Request) -> Callable[[Request], tuple[int, Any]]:
@@ -183,7 +246,7 @@ class Emulator:
                 if len(pattern) != len(parts) - 2:
                     continue
                 params = {}
-                for want, got in zip(pattern, parts[2:]):
+                for want, got in zip(pattern, parts[2:], strict=False):
                     if want.startswith("{"):
                         params[want.strip("{}")] = got
                     elif want != got:
@@ -191,8 +254,11 @@ class Emulator:
                 else:
                     handler = methods.get(request.method)
                     if handler is None:
-                        raise failure(405, f"{request.method} is not allowed here",
-                                      headers=[("Allow", ", ".join(sorted(methods)))])
+                        raise failure(
+                            405,
+                            f"{request.method} is not allowed here",
+                            headers=[("Allow", ", ".join(sorted(methods)))],
+                        )
                     request.params = params
                     return handler
         # A wrong path answers an HTML page, as Zendesk's front end can (zendesk-api.md section 1).
@@ -205,7 +271,9 @@ class Emulator:
 
     def show_object_type(self, request: Request) -> tuple[int, Any]:
         with self.store.transaction():
-            return 200, {"data": _object_type(self._existing("object_types", request.params["key"]))}
+            return 200, {
+                "data": _object_type(self._existing("object_types", request.params["key"]))
+            }
 
     def create_object_type(self, request: Request) -> tuple[int, Any]:
         data = request.data("key", "schema")
@@ -218,9 +286,16 @@ class Emulator:
                 raise failure(409, f"An object type with key {key!r} already exists")  # UNCONFIRMED
             self._check_quota("object_types", "resource_types")
             stamp = now()
-            row = self.store.insert("object_types", {
-                "key": key, "schema": rules.stored_schema_json(schema), "version": 1,
-                "created_at": stamp, "updated_at": stamp})
+            row = self.store.insert(
+                "object_types",
+                {
+                    "key": key,
+                    "schema": rules.stored_schema_json(schema),
+                    "version": 1,
+                    "created_at": stamp,
+                    "updated_at": stamp,
+                },
+            )
             return 201, {"data": _object_type(row)}
 
     def update_object_type(self, request: Request) -> tuple[int, Any]:
@@ -234,9 +309,15 @@ class Emulator:
         with self.store.transaction():
             row = self._existing("object_types", key)
             # Existing records are not re-validated; they keep their type_version (UNCONFIRMED).
-            row = self.store.update("object_types", key, {
-                "schema": rules.stored_schema_json(data["schema"]), "version": row["version"] + 1,
-                "updated_at": now()})
+            row = self.store.update(
+                "object_types",
+                key,
+                {
+                    "schema": rules.stored_schema_json(data["schema"]),
+                    "version": row["version"] + 1,
+                    "updated_at": now(),
+                },
+            )
             return 200, {"data": _object_type(row)}
 
     def delete_object_type(self, request: Request) -> tuple[int, Any]:
@@ -246,8 +327,11 @@ class Emulator:
             # UNCONFIRMED: Zendesk's answer to deleting a type still in use; the docs suggest a 4xx.
             users = self.store.relationship_types_using(key)
             if users:
-                raise failure(409, f"Object type {key} is used by relationship types {', '.join(users)}; "
-                                   "delete them first")
+                raise failure(
+                    409,
+                    f"Object type {key} is used by relationship types {', '.join(users)}; "
+                    "delete them first",
+                )
             if self.store.count("records", "type = ?", (key,)):
                 raise failure(409, f"Object type {key} has object records; delete them first")
             self.store.delete("object_types", "key", key)
@@ -260,33 +344,56 @@ class Emulator:
 
     def show_relationship_type(self, request: Request) -> tuple[int, Any]:
         with self.store.transaction():
-            return 200, {"data": _relationship_type(self._existing("relationship_types", request.params["key"]))}
+            return 200, {
+                "data": _relationship_type(
+                    self._existing("relationship_types", request.params["key"])
+                )
+            }
 
     def create_relationship_type(self, request: Request) -> tuple[int, Any]:
         data = request.data("key", "source", "target")
         key = data["key"]
         with self.store.transaction():
+
             def exists(name: str) -> bool:
                 return self.store.get("object_types", "key", name) is not None
 
-            problems = [p for p in (rules.key_problem(key),
-                                    rules.type_reference_problem("source", data["source"], exists),
-                                    rules.type_reference_problem("target", data["target"], exists)) if p]
+            problems = [
+                p
+                for p in (
+                    rules.key_problem(key),
+                    rules.type_reference_problem("source", data["source"], exists),
+                    rules.type_reference_problem("target", data["target"], exists),
+                )
+                if p
+            ]
             if problems:
                 raise _invalid(problems)
             if self.store.get("relationship_types", "key", key):
-                raise failure(409, f"A relationship type with key {key!r} already exists")  # UNCONFIRMED
+                # UNCONFIRMED
+                raise failure(409, f"A relationship type with key {key!r} already exists")
             self._check_quota("relationship_types", "relationship_types")
             stamp = now()
-            row = self.store.insert("relationship_types", {
-                "key": key, "source": data["source"], "target": json.dumps(data["target"]),
-                "created_at": stamp, "updated_at": stamp})
+            row = self.store.insert(
+                "relationship_types",
+                {
+                    "key": key,
+                    "source": data["source"],
+                    "target": json.dumps(data["target"]),
+                    "created_at": stamp,
+                    "updated_at": stamp,
+                },
+            )
             return 201, {"data": _relationship_type(row)}
 
     def refuse_relationship_update(self, request: Request) -> tuple[int, Any]:
-        # "A relationship type cannot be updated: You must create a new one." The status is UNCONFIRMED.
-        raise failure(405, "Relationship types cannot be updated. You must create a new one.",
-                      headers=[("Allow", "DELETE, GET")])
+        # "A relationship type cannot be updated: You must create a new one." The status is
+        # UNCONFIRMED.
+        raise failure(
+            405,
+            "Relationship types cannot be updated. You must create a new one.",
+            headers=[("Allow", "DELETE, GET")],
+        )
 
     def delete_relationship_type(self, request: Request) -> tuple[int, Any]:
         with self.store.transaction():
@@ -299,11 +406,18 @@ class Emulator:
 
     def show_limits(self, request: Request) -> tuple[int, Any]:
         with self.store.transaction():
-            counts = {"resources": self.store.count("records"), "relationships": 0,
-                      "resource_types": self.store.count("object_types"),
-                      "relationship_types": self.store.count("relationship_types")}
-        return 200, {"data": [{"key": name, "limit": self.limits[name], "count": counts[name]}
-                              for name in ("resources", "relationships", "resource_types", "relationship_types")]}
+            counts = {
+                "resources": self.store.count("records"),
+                "relationships": 0,
+                "resource_types": self.store.count("object_types"),
+                "relationship_types": self.store.count("relationship_types"),
+            }
+        return 200, {
+            "data": [
+                {"key": name, "limit": self.limits[name], "count": counts[name]}
+                for name in ("resources", "relationships", "resource_types", "relationship_types")
+            ]
+        }
 
     # -- object records -------------------------------------------------------------------------
 
@@ -322,24 +436,45 @@ class Emulator:
 
     def show_record(self, request: Request) -> tuple[int, Any]:
         with self.store.transaction():
-            return 200, {"data": _record(self._existing("records", request.params["id"], column="id"))}
+            return 200, {
+                "data": _record(self._existing("records", request.params["id"], column="id"))
+            }
 
     def create_record(self, request: Request) -> tuple[int, Any]:
         data = request.data("type", "attributes")
         with self.store.transaction():
-            row = self.store.get("object_types", "key", data["type"]) if isinstance(data["type"], str) else None
+            row = (
+                self.store.get("object_types", "key", data["type"])
+                if isinstance(data["type"], str)
+                else None
+            )
             if row is None:
                 raise failure(404, f"Object type {data['type']!r} not found")
-            errors = sorted(Draft4Validator(json.loads(row["schema"])).iter_errors(data["attributes"]),
-                            key=lambda e: list(e.path))
+            errors = sorted(
+                Draft4Validator(json.loads(row["schema"])).iter_errors(data["attributes"]),
+                key=lambda e: list(e.path),
+            )
             if errors:
-                raise _invalid([f"data.attributes{''.join(f'/{p}' for p in e.path)}: {e.message}" for e in errors])
+                raise _invalid(
+                    [
+                        f"data.attributes{''.join(f'/{p}' for p in e.path)}: {e.message}"
+                        for e in errors
+                    ]
+                )
             self._check_quota("records", "resources")
             stamp = now()
-            record = self.store.insert("records", {
-                "id": str(uuid.uuid4()), "type": data["type"], "external_id": data.get("external_id"),
-                "attributes": json.dumps(data["attributes"]), "type_version": row["version"],
-                "created_at": stamp, "updated_at": stamp})
+            record = self.store.insert(
+                "records",
+                {
+                    "id": str(uuid.uuid4()),
+                    "type": data["type"],
+                    "external_id": data.get("external_id"),
+                    "attributes": json.dumps(data["attributes"]),
+                    "type_version": row["version"],
+                    "created_at": stamp,
+                    "updated_at": stamp,
+                },
+            )
             return 201, {"data": _record(record)}
 
     def delete_record(self, request: Request) -> tuple[int, Any]:
@@ -353,8 +488,11 @@ class Emulator:
     def _existing(self, table: str, value: str, column: str = "key") -> Any:
         row = self.store.get(table, column, value)
         if row is None:
-            noun = {"object_types": "Object type", "relationship_types": "Relationship type",
-                    "records": "Object record"}[table]
+            noun = {
+                "object_types": "Object type",
+                "relationship_types": "Relationship type",
+                "records": "Object record",
+            }[table]
             raise failure(404, f"{noun} {value} not found", "RecordNotFound")  # UNCONFIRMED wording
         return row
 
@@ -362,14 +500,31 @@ class Emulator:
         if self.store.count(table) >= self.limits[limit]:
             raise ApiFailure(429, QUOTA_BODY)
 
-    def _list(self, request: Request, table: str, shape: Callable[[Any], dict[str, Any]],
-              where: str = "", args: tuple[Any, ...] = ()) -> tuple[int, Any]:
-        per_page = _int_arg(request, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE) or DEFAULT_PER_PAGE
+    def _list(
+        self,
+        request: Request,
+        table: str,
+        shape: Callable[[Any], dict[str, Any]],
+        where: str = "",
+        args: tuple[Any, ...] = (),
+    ) -> tuple[int, Any]:
+        per_page = (
+            _int_arg(request, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE) or DEFAULT_PER_PAGE
+        )
         size = min(per_page, self.max_page_size)
-        after, before = _int_arg(request, "page[after]", None, 0), _int_arg(request, "page[before]", None, 0)
+        after, before = (
+            _int_arg(request, "page[after]", None, 0),
+            _int_arg(request, "page[before]", None, 0),
+        )
         if after is not None and before is not None:
             raise failure(400, "Use page[after] or page[before], not both")
-        cursor = ("after", after) if after is not None else ("before", before) if before is not None else None
+        cursor = (
+            ("after", after)
+            if after is not None
+            else ("before", before)
+            if before is not None
+            else None
+        )
         descending = request.arg("order") == "desc"
         with self.store.transaction():
             rows, has_next, has_prev = self.store.page(table, size, cursor, where, args, descending)
@@ -379,34 +534,68 @@ class Emulator:
             query = urlencode([(k, v) for k, vs in keep.items() for v in vs] + [(name, str(seq))])
             return f"{request.base}{quote(request.path)}?{query}"
 
-        return 200, {"data": [shape(row) for row in rows],
-                     "links": {"previous": link("page[before]", rows[0]["seq"]) if has_prev else None,
-                               "next": link("page[after]", rows[-1]["seq"]) if has_next else None}}
+        return 200, {
+            "data": [shape(row) for row in rows],
+            "links": {
+                "previous": link("page[before]", rows[0]["seq"]) if has_prev else None,
+                "next": link("page[after]", rows[-1]["seq"]) if has_next else None,
+            },
+        }
 
 
 def _object_type(row: Any) -> dict[str, Any]:
-    return {"key": row["key"], "schema": json.loads(row["schema"]), "version": row["version"],
-            "created_at": row["created_at"], "updated_at": row["updated_at"]}
+    return {
+        "key": row["key"],
+        "schema": json.loads(row["schema"]),
+        "version": row["version"],
+        "created_at": row["created_at"],
+        "updated_at": row["updated_at"],
+    }
 
 
 def _relationship_type(row: Any) -> dict[str, Any]:
-    return {"key": row["key"], "source": row["source"], "target": json.loads(row["target"]),
-            "created_at": row["created_at"], "updated_at": row["updated_at"]}
+    return {
+        "key": row["key"],
+        "source": row["source"],
+        "target": json.loads(row["target"]),
+        "created_at": row["created_at"],
+        "updated_at": row["updated_at"],
+    }
 
 
 def _record(row: Any) -> dict[str, Any]:
-    return {"id": row["id"], "type": row["type"], "type_version": row["type_version"],
-            "external_id": row["external_id"], "attributes": json.loads(row["attributes"]),
-            "created_at": row["created_at"], "updated_at": row["updated_at"]}
+    return {
+        "id": row["id"],
+        "type": row["type"],
+        "type_version": row["type_version"],
+        "external_id": row["external_id"],
+        "attributes": json.loads(row["attributes"]),
+        "created_at": row["created_at"],
+        "updated_at": row["updated_at"],
+    }
 
 
 def _invalid(problems: list[str]) -> ApiFailure:
     # UNCONFIRMED: the status and code of a refused schema; the messages are Zendesk's where known.
-    return ApiFailure(400, {"errors": [{"code": "InvalidSchema" if "schema" in p.lower() else "InvalidValue",
-                                        "status": "400", "title": "Bad Request", "detail": p} for p in problems]})
+    return ApiFailure(
+        400,
+        {
+            "errors": [
+                {
+                    "code": "InvalidSchema" if "schema" in p.lower() else "InvalidValue",
+                    "status": "400",
+                    "title": "Bad Request",
+                    "detail": p,
+                }
+                for p in problems
+            ]
+        },
+    )
 
 
-def _int_arg(request: Request, name: str, default: int | None, low: int, high: int | None = None) -> int | None:
+def _int_arg(
+    request: Request, name: str, default: int | None, low: int, high: int | None = None
+) -> int | None:
     raw = request.arg(name)
     if raw is None:
         return default
@@ -426,7 +615,10 @@ def _request(environ: dict[str, Any]) -> Request:
     except ValueError:
         length = 0
     body = environ["wsgi.input"].read(length) if length > 0 else b""
-    host = environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME', 'localhost')}:{environ.get('SERVER_PORT', '80')}"
+    host = (
+        environ.get("HTTP_HOST")
+        or f"{environ.get('SERVER_NAME', 'localhost')}:{environ.get('SERVER_PORT', '80')}"
+    )
     return Request(
         method=environ["REQUEST_METHOD"].upper(),
         path=environ.get("PATH_INFO") or "/",
@@ -438,26 +630,38 @@ def _request(environ: dict[str, Any]) -> Request:
 
 def _fault_response(kind: str, retry_after: int) -> ApiFailure:
     if kind == "429":  # some Zendesk 429s are plain text
-        return ApiFailure(429, f"Too Many Requests. Retry after {retry_after} seconds.",
-                          [("Retry-After", str(retry_after))])
+        return ApiFailure(
+            429,
+            f"Too Many Requests. Retry after {retry_after} seconds.",
+            [("Retry-After", str(retry_after))],
+        )
     if kind == "503":
-        return ApiFailure(503, "<html><head><title>503 Service Unavailable</title></head>"
-                               "<body><h1>Service Unavailable</h1></body></html>",
-                          [("Retry-After", str(retry_after)), ("Content-Type", "text/html; charset=utf-8")])
+        return ApiFailure(
+            503,
+            "<html><head><title>503 Service Unavailable</title></head>"
+            "<body><h1>Service Unavailable</h1></body></html>",
+            [("Retry-After", str(retry_after)), ("Content-Type", "text/html; charset=utf-8")],
+        )
     return failure(500, "Internal server error (injected by the emulator)", "InternalServerError")
 
 
-_NOT_FOUND_PAGE = ("<!DOCTYPE html><html><head><title>404 Not Found</title></head>"
-                   "<body><h1>The page you were looking for doesn't exist.</h1></body></html>")
+_NOT_FOUND_PAGE = (
+    "<!DOCTYPE html><html><head><title>404 Not Found</title></head>"
+    "<body><h1>The page you were looking for doesn't exist.</h1></body></html>"
+)
 
 
-def _respond(start_response: StartResponse, status: int, body: Any, headers: Headers | None = None) -> list[bytes]:
+def _respond(
+    start_response: StartResponse, status: int, body: Any, headers: Headers | None = None
+) -> list[bytes]:
     extra = list(headers or [])
     if body is None:
         payload, content_type = b"", None
     elif isinstance(body, str):
         payload = body.encode()
-        content_type = "text/html; charset=utf-8" if body.startswith("<") else "text/plain; charset=utf-8"
+        content_type = (
+            "text/html; charset=utf-8" if body.startswith("<") else "text/plain; charset=utf-8"
+        )
     else:
         payload, content_type = json.dumps(body).encode(), "application/json; charset=utf-8"
     if content_type and not any(name.lower() == "content-type" for name, _ in extra):

@@ -8,7 +8,8 @@ connection closes without a response), ``latency`` (seconds added to every reque
 Faults are drawn at random with the given probabilities (seeded for repeatable runs), or scripted:
 ``script("500", "drop", method="POST")`` forces the next matching requests, in order.
 The same settings come from ``emulator serve`` options or a spec string such as
-``"429=0.1,500=0.1,drop=0.1,latency=0.05,rpm=600,retry-after=1,seed=7"`` (env ``ZCD_EMULATOR_FAULTS``
+``"429=0.1,500=0.1,drop=0.1,latency=0.05,rpm=600,retry-after=1,seed=7"`` (env
+``ZCD_EMULATOR_FAULTS``
 for the in-process ``local`` account).
 """
 
@@ -24,9 +25,16 @@ from dataclasses import dataclass, field
 BEFORE = ("429", "503", "500")  # answered instead of the request: nothing was done
 AFTER = ("drop",)  # the write was done, the response is lost
 KINDS = BEFORE + AFTER
-_SPEC_NAMES = {"429": "throttle", "503": "unavailable", "500": "server_error", "drop": "drop",
-               "latency": "latency", "rpm": "requests_per_minute", "retry-after": "retry_after",
-               "seed": "seed"}
+_SPEC_NAMES = {
+    "429": "throttle",
+    "503": "unavailable",
+    "500": "server_error",
+    "drop": "drop",
+    "latency": "latency",
+    "rpm": "requests_per_minute",
+    "retry-after": "retry_after",
+    "seed": "seed",
+}
 
 
 class FaultSpecError(ValueError):
@@ -43,7 +51,8 @@ class Faults:
     retry_after: int = 1  # seconds announced in Retry-After
     requests_per_minute: int | None = None
     seed: int | None = None
-    clock: Callable[[], float] = field(default=time.monotonic, repr=False)  # for the per-minute window
+    # for the per-minute window
+    clock: Callable[[], float] = field(default=time.monotonic, repr=False)
     counts: Counter[str] = field(default_factory=Counter, init=False)  # faults served, by kind
     _script: deque[tuple[str, str | None]] = field(default_factory=deque, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
@@ -69,7 +78,9 @@ class Faults:
             name, sep, raw = item.partition("=")
             target = _SPEC_NAMES.get(name.strip())
             if not sep or target is None:
-                raise FaultSpecError(f"unknown fault {item!r}; use {', '.join(f'{n}=VALUE' for n in _SPEC_NAMES)}")
+                raise FaultSpecError(
+                    f"unknown fault {item!r}; use {', '.join(f'{n}=VALUE' for n in _SPEC_NAMES)}"
+                )
             try:
                 number = float(raw)
             except ValueError:
@@ -80,12 +91,27 @@ class Faults:
 
     @property
     def active(self) -> bool:
-        return bool(self.throttle or self.unavailable or self.server_error or self.drop or self.latency
-                    or self.requests_per_minute or self._script)
+        return bool(
+            self.throttle
+            or self.unavailable
+            or self.server_error
+            or self.drop
+            or self.latency
+            or self.requests_per_minute
+            or self._script
+        )
 
     def describe(self) -> str:
-        parts = [f"{kind} {p:.0%}" for kind, p in (("429", self.throttle), ("503", self.unavailable),
-                                                  ("500", self.server_error), ("dropped after write", self.drop)) if p]
+        parts = [
+            f"{kind} {p:.0%}"
+            for kind, p in (
+                ("429", self.throttle),
+                ("503", self.unavailable),
+                ("500", self.server_error),
+                ("dropped after write", self.drop),
+            )
+            if p
+        ]
         if self.latency:
             parts.append(f"latency {self.latency * 1000:.0f} ms")
         if self.requests_per_minute:
@@ -121,7 +147,11 @@ class Faults:
             if scripted:
                 return scripted
             roll = self._rng.random()
-            for kind, p in (("429", self.throttle), ("503", self.unavailable), ("500", self.server_error)):
+            for kind, p in (
+                ("429", self.throttle),
+                ("503", self.unavailable),
+                ("500", self.server_error),
+            ):
                 if roll < p:
                     self.counts[kind] += 1
                     return kind

@@ -27,7 +27,9 @@ EMPTY_PROPERTIES = "The properties element of a schema cannot be empty."
 NO_PROPERTIES = 'data.schema object has missing required properties (["properties"])'
 ADDITIONAL_TRUE = "additionalProperties cannot be set to true"
 NO_TYPE = 'data.schema object has missing required properties (["type"])'
-NOT_ALLOWED = 'data.schema object instance has properties which are not allowed by the schema: ["{}"]'
+NOT_ALLOWED = (
+    'data.schema object instance has properties which are not allowed by the schema: ["{}"]'
+)
 _BAD_NAME_CHARS = ("\b", "\f", "\n", "\r", "\t", "\u0007", "\u0013")
 
 
@@ -36,19 +38,28 @@ def missing(where: str, name: str) -> str:
 
 
 def wrong_type(where: str, value: Any, allowed: str) -> str:
-    return (f"{where} instance type ({_json_type(value)}) does not match any allowed primitive type "
-            f'(allowed: ["{allowed}"])')
+    return (
+        f"{where} instance type ({_json_type(value)}) does not match any allowed primitive type "
+        f'(allowed: ["{allowed}"])'
+    )
 
 
 def key_problem(key: Any) -> str | None:
     if not isinstance(key, str):
         return wrong_type("data.key", key, "string")
     if len(key) < KEY_MIN:
-        return f'data.key string "{key}" is too short (length: {len(key)}, required minimum: {KEY_MIN})'
+        return (
+            f'data.key string "{key}" is too short '
+            f"(length: {len(key)}, required minimum: {KEY_MIN})"
+        )
     if len(key) > KEY_MAX:
-        return f'data.key string "{key}" is too long (length: {len(key)}, maximum allowed: {KEY_MAX})'
+        return (
+            f'data.key string "{key}" is too long (length: {len(key)}, maximum allowed: {KEY_MAX})'
+        )
     if not KEY_PATTERN.match(key):
-        return f'data.key ECMA 262 regex "{KEY_PATTERN.pattern}" does not match input string "{key}"'
+        return (
+            f'data.key ECMA 262 regex "{KEY_PATTERN.pattern}" does not match input string "{key}"'
+        )
     return None
 
 
@@ -111,7 +122,10 @@ def _name_problem(name: str) -> str | None:
         return 'Property name "*" is not allowed'
     for char in _BAD_NAME_CHARS:
         if char in name:
-            return f"Property name {shown} contains a character that is not allowed: {json.dumps(char)}"
+            return (
+                f"Property name {shown} contains a character that is not allowed: "
+                f"{json.dumps(char)}"
+            )
     return None
 
 
@@ -128,7 +142,10 @@ def type_reference_problem(field: str, value: Any, exists: Any) -> str | None:
     """``source``/``target`` of a relationship type: a zen: type or the key of an object type."""
     if field == "target" and isinstance(value, list):
         if len(value) != 1:
-            return 'data.target array must hold exactly one type (a one-to-many relationship: ["type"])'
+            return (
+                "data.target array must hold exactly one type "
+                '(a one-to-many relationship: ["type"])'
+            )
         value = value[0]
     if not isinstance(value, str):
         return wrong_type(f"data.{field}", value, "string")

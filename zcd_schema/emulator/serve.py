@@ -48,12 +48,22 @@ class _Handler(BaseHTTPRequestHandler):
         path, _, query = self.path.partition("?")
         host, port = self.server.server_address[:2]
         environ: dict[str, Any] = {
-            "REQUEST_METHOD": self.command, "PATH_INFO": unquote(path), "QUERY_STRING": query,
-            "SERVER_NAME": host, "SERVER_PORT": str(port), "SERVER_PROTOCOL": self.request_version,
-            "CONTENT_LENGTH": str(len(body)), "CONTENT_TYPE": self.headers.get("Content-Type", ""),
-            "REMOTE_ADDR": self.client_address[0], "wsgi.input": io.BytesIO(body), "wsgi.errors": sys.stderr,
-            "wsgi.url_scheme": "http", "wsgi.version": (1, 0), "wsgi.multithread": True,
-            "wsgi.multiprocess": False, "wsgi.run_once": False,
+            "REQUEST_METHOD": self.command,
+            "PATH_INFO": unquote(path),
+            "QUERY_STRING": query,
+            "SERVER_NAME": host,
+            "SERVER_PORT": str(port),
+            "SERVER_PROTOCOL": self.request_version,
+            "CONTENT_LENGTH": str(len(body)),
+            "CONTENT_TYPE": self.headers.get("Content-Type", ""),
+            "REMOTE_ADDR": self.client_address[0],
+            "wsgi.input": io.BytesIO(body),
+            "wsgi.errors": sys.stderr,
+            "wsgi.url_scheme": "http",
+            "wsgi.version": (1, 0),
+            "wsgi.multithread": True,
+            "wsgi.multiprocess": False,
+            "wsgi.run_once": False,
         }
         for name, value in self.headers.items():
             key = name.upper().replace("-", "_")
@@ -61,14 +71,16 @@ class _Handler(BaseHTTPRequestHandler):
                 environ[f"HTTP_{key}"] = value
         captured: dict[str, Any] = {}
 
-        def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Callable[[bytes], None]:
+        def start_response(
+            status: str, headers: list[tuple[str, str]], exc_info: Any = None
+        ) -> Callable[[bytes], None]:
             captured["status"], captured["headers"] = status, headers
             return lambda chunk: None
 
         try:
             chunks = self.server.app(environ, start_response)
             payload = b"".join(chunks)
-        except Exception as exc:  # noqa: BLE001 - the server must survive whatever the app does
+        except Exception as exc:
             if getattr(exc, "drops_connection", False):
                 self.close_connection = True
                 try:
@@ -76,7 +88,9 @@ class _Handler(BaseHTTPRequestHandler):
                 except OSError:
                     pass
                 return
-            self.server.report(f"emulator error on {self.command} {path}: {type(exc).__name__}: {exc}")
+            self.server.report(
+                f"emulator error on {self.command} {path}: {type(exc).__name__}: {exc}"
+            )
             self.send_error(500, "emulator error")
             return
         code, _, reason = captured["status"].partition(" ")
@@ -95,12 +109,19 @@ class EmulatorServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, app: Any, host: str = "127.0.0.1", port: int = 8976,
-                 access_log: Callable[[str], None] | None = None,
-                 report: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self,
+        app: Any,
+        host: str = "127.0.0.1",
+        port: int = 8976,
+        access_log: Callable[[str], None] | None = None,
+        report: Callable[[str], None] | None = None,
+    ) -> None:
         if not is_loopback_host(host):
-            raise ValueError(f"the emulator listens on loopback only, not {host!r}: it accepts credentials "
-                             "over plain http")
+            raise ValueError(
+                f"the emulator listens on loopback only, not {host!r}: it accepts credentials "
+                "over plain http"
+            )
         self.app = app
         self.access_log = access_log
         self.report = report or (lambda line: None)
@@ -115,8 +136,12 @@ class EmulatorServer(ThreadingHTTPServer):
 
     def start_background(self) -> threading.Thread:
         """Serve from a daemon thread (tests); ``shutdown()`` stops it."""
-        thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.05},
-                                  name="zcd-emulator", daemon=True)
+        thread = threading.Thread(
+            target=self.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="zcd-emulator",
+            daemon=True,
+        )
         thread.start()
         return thread
 
@@ -124,7 +149,9 @@ class EmulatorServer(ThreadingHTTPServer):
 def server_for(app: Any, host: str, port: int, **kwargs: Any) -> EmulatorServer:
     """An EmulatorServer; IPv6 loopback addresses get an IPv6 socket."""
     if ":" in host.strip("[]"):
+
         class _V6(EmulatorServer):
             address_family = socket.AF_INET6
+
         return _V6(app, host.strip("[]"), port, **kwargs)
     return EmulatorServer(app, host, port, **kwargs)

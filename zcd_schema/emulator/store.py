@@ -51,7 +51,8 @@ TABLES = ("object_types", "relationship_types", "records")
 
 
 def now() -> str:
-    """Zendesk's timestamp shape: ISO-8601 in UTC with milliseconds, e.g. 2020-04-24T23:47:19.000Z."""
+    """Zendesk's timestamp shape: ISO-8601 in UTC with milliseconds, e.g.
+    2020-04-24T23:47:19.000Z."""
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
@@ -61,7 +62,9 @@ class Store:
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
-        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=30)
+        self._db = sqlite3.connect(
+            self.path, check_same_thread=False, isolation_level=None, timeout=30
+        )
         self._db.row_factory = sqlite3.Row
         with self._lock:
             self._db.executescript(_TABLES)  # idempotent DDL; executescript manages its own commit
@@ -83,9 +86,17 @@ class Store:
 
     # -- reads (call inside a transaction) ----------------------------------------------------
 
-    def page(self, table: str, per_page: int, cursor: tuple[str, int] | None, where: str = "",
-             args: tuple[Any, ...] = (), descending: bool = False) -> tuple[list[sqlite3.Row], bool, bool]:
-        """One page of ``table`` in ``seq`` order: its rows, whether rows follow, whether rows precede.
+    def page(
+        self,
+        table: str,
+        per_page: int,
+        cursor: tuple[str, int] | None,
+        where: str = "",
+        args: tuple[Any, ...] = (),
+        descending: bool = False,
+    ) -> tuple[list[sqlite3.Row], bool, bool]:
+        """One page of ``table`` in ``seq`` order: its rows, whether rows follow, whether rows
+        precede.
 
         ``cursor`` is ``("after", seq)`` or ``("before", seq)`` in the listing's own order.
         """
@@ -96,18 +107,23 @@ class Store:
         cond = base + ([f"seq {toward_start if backwards else toward_end} ?"] if cursor else [])
         order = "DESC" if descending != backwards else "ASC"
         query_args = (*args, cursor[1]) if cursor else args
-        rows = self._db.execute(f"SELECT * FROM {table} {_where(cond)} ORDER BY seq {order} LIMIT ?",
-                                (*query_args, per_page)).fetchall()
+        rows = self._db.execute(
+            f"SELECT * FROM {table} {_where(cond)} ORDER BY seq {order} LIMIT ?",
+            (*query_args, per_page),
+        ).fetchall()
         if backwards:
             rows.reverse()
         if not rows:
             return rows, False, False
-        has_next = self._exists(table, base + [f"seq {toward_end} ?"], (*args, rows[-1]["seq"]))
-        has_prev = self._exists(table, base + [f"seq {toward_start} ?"], (*args, rows[0]["seq"]))
+        has_next = self._exists(table, [*base, f"seq {toward_end} ?"], (*args, rows[-1]["seq"]))
+        has_prev = self._exists(table, [*base, f"seq {toward_start} ?"], (*args, rows[0]["seq"]))
         return rows, has_next, has_prev
 
     def _exists(self, table: str, cond: list[str], args: tuple[Any, ...]) -> bool:
-        return self._db.execute(f"SELECT 1 FROM {table} {_where(cond)} LIMIT 1", args).fetchone() is not None
+        return (
+            self._db.execute(f"SELECT 1 FROM {table} {_where(cond)} LIMIT 1", args).fetchone()
+            is not None
+        )
 
     def count(self, table: str, where: str = "", args: tuple[Any, ...] = ()) -> int:
         assert table in TABLES
@@ -116,10 +132,15 @@ class Store:
 
     def get(self, table: str, column: str, value: Any) -> sqlite3.Row | None:
         assert table in TABLES and column in ("key", "id")
-        return self._db.execute(f"SELECT * FROM {table} WHERE {column} = ?", (value,)).fetchone()
+        row: sqlite3.Row | None = self._db.execute(
+            f"SELECT * FROM {table} WHERE {column} = ?", (value,)
+        ).fetchone()
+        return row
 
     def relationship_types_using(self, object_type: str) -> list[str]:
-        rows = self._db.execute("SELECT key, source, target FROM relationship_types ORDER BY seq").fetchall()
+        rows = self._db.execute(
+            "SELECT key, source, target FROM relationship_types ORDER BY seq"
+        ).fetchall()
         return [r["key"] for r in rows if object_type in (r["source"], *_targets(r["target"]))]
 
     # -- writes (call inside a transaction) ---------------------------------------------------

@@ -51,7 +51,8 @@ class Delta:
     kind: Kind
     key: str
     action: str  # create, update, replace, delete
-    before: dict[str, Any] | None  # the live content (normalised, without the key), None for a create
+    # the live content (normalised, without the key), None for a create
+    before: dict[str, Any] | None
     after: dict[str, Any] | None  # the declared content, None for a delete
     differences: tuple[Difference, ...] = ()
     prevent_destroy: bool = False
@@ -162,16 +163,20 @@ class Kind:
         return {name: value for name, value in item.items() if name not in SERVER_OWNED}
 
     def records_query(self, key: str) -> tuple[str, dict[str, Any]] | None:
-        """(path, params) of a one-item page of the records that go with ``key``; None: the kind has none."""
+        """(path, params) of a one-item page of the records that go with ``key``; None: the kind has
+        none."""
         return None
 
     # risk
     def classify(self, delta: Delta) -> Judged:
-        """The risk of a change and the reasons for it; an update's risk is the worst of its parts."""
+        """The risk of a change and the reasons for it; an update's risk is the worst of its
+        parts."""
         if delta.action == "create":
             return SAFE, (self.describe_new(delta.after or {}),)
         if delta.action == "delete":
-            return DESTRUCTIVE, (f"deletes {self.label} {delta.key}, which no file declares (prune is on)",)
+            return DESTRUCTIVE, (
+                f"deletes {self.label} {delta.key}, which no file declares (prune is on)",
+            )
         return self.classify_change(delta)
 
     def describe_new(self, content: dict[str, Any]) -> str:
@@ -182,7 +187,8 @@ class Kind:
 
     # apply
     def write(self, api: Api, key: str, operation: str, content: dict[str, Any] | None) -> None:
-        """Carry out one operation of one change (``content`` is the declared content for writes)."""
+        """Carry out one operation of one change (``content`` is the declared content for
+        writes)."""
         if operation == "delete":
             api.delete(self, key)
         elif operation == "update":
@@ -191,13 +197,17 @@ class Kind:
             api.create(self, {"key": key, **(content or {})})
 
     # import
-    def import_files(self, items: dict[str, dict[str, Any]], used_names: set[str]) -> dict[str, dict[str, Any]]:
-        """Project files (relative name -> YAML document) declaring the live ``items`` of this kind."""
+    def import_files(
+        self, items: dict[str, dict[str, Any]], used_names: set[str]
+    ) -> dict[str, dict[str, Any]]:
+        """Project files (relative name -> YAML document) declaring the live ``items`` of this
+        kind."""
         raise NotImplementedError
 
 
 def file_name(key: str, used: set[str]) -> str:
-    """A file name for ``key``: unsafe characters replaced, unique even on case-insensitive file systems."""
+    """A file name for ``key``: unsafe characters replaced, unique even on case-insensitive file
+    systems."""
     name = _UNSAFE_FILE_CHARACTERS.sub("_", key) or "item"
     candidate, n = name, 2
     while candidate.lower() in used:

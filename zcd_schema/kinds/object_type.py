@@ -1,4 +1,5 @@
-"""Legacy object types (``object_types:``): a key and a JSON Schema, on /api/sunshine/objects/types."""
+"""Legacy object types (``object_types:``): a key and a JSON Schema, on
+/api/sunshine/objects/types."""
 
 from __future__ import annotations
 
@@ -18,7 +19,11 @@ class ObjectTypeKind(Kind):
     update_fields = ("schema",)
     # Object types are written after the relationship types that point at them are gone, and
     # before the ones that will point at them are created; they are deleted last.
-    steps = (Step(20, ("create",), "create"), Step(20, ("update",), "update"), Step(40, ("delete",), "delete"))
+    steps = (
+        Step(20, ("create",), "create"),
+        Step(20, ("update",), "update"),
+        Step(40, ("delete",), "delete"),
+    )
 
     def content(self, declared: ObjectType) -> dict[str, Any]:
         return {"key": declared.key, "schema": declared.schema}
@@ -41,12 +46,16 @@ class ObjectTypeKind(Kind):
     def classify_change(self, delta: Delta) -> Judged:
         return judge_schema(delta.differences, (delta.after or {}).get("schema", {}))
 
-    def import_files(self, items: dict[str, dict[str, Any]], used_names: set[str]) -> dict[str, dict[str, Any]]:
+    def import_files(
+        self, items: dict[str, dict[str, Any]], used_names: set[str]
+    ) -> dict[str, dict[str, Any]]:
         """One file per object type: object_types/<key>.yaml."""
         files = {}
         for key, item in sorted(items.items()):
             schema = self.normalize(item)["schema"]
-            files[f"object_types/{file_name(key, used_names)}.yaml"] = {self.section: {key: {"schema": schema}}}
+            files[f"object_types/{file_name(key, used_names)}.yaml"] = {
+                self.section: {key: {"schema": schema}}
+            }
         return files
 
 

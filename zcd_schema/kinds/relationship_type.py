@@ -39,11 +39,16 @@ class RelationshipTypeKind(Kind):
         reasons.append("the relationship records of this type are deleted with it")
         return DESTRUCTIVE, tuple(reasons)
 
-    def import_files(self, items: dict[str, dict[str, Any]], used_names: set[str]) -> dict[str, dict[str, Any]]:
+    def import_files(
+        self, items: dict[str, dict[str, Any]], used_names: set[str]
+    ) -> dict[str, dict[str, Any]]:
         """All relationship types in one file."""
         if not items:
             return {}
-        declared = {key: {"source": item["source"], "target": item["target"]} for key, item in sorted(items.items())}
+        declared = {
+            key: {"source": item["source"], "target": item["target"]}
+            for key, item in sorted(items.items())
+        }
         return {RELATIONSHIPS_FILE: {self.section: declared}}
 
 

@@ -24,9 +24,13 @@ def judge_schema(differences: tuple[Difference, ...], after_schema: dict[str, An
     return worst([risk for risk, _ in judged]), tuple(reason for _, reason in judged)
 
 
-def judge_schema_changes(differences: tuple[Difference, ...], after_schema: dict[str, Any]) -> list[tuple[str, str]]:
+def judge_schema_changes(
+    differences: tuple[Difference, ...], after_schema: dict[str, Any]
+) -> list[tuple[str, str]]:
     judged: list[tuple[str, str]] = []
-    located = [(_locate(d.path[1:] if d.path[:1] == ("schema",) else d.path), d) for d in differences]
+    located = [
+        (_locate(d.path[1:] if d.path[:1] == ("schema",) else d.path), d) for d in differences
+    ]
     added_properties = {prop for (prop, rest), d in located if not rest and d.action == "added"}
     type_changes: dict[str, dict[str, list[Any]]] = {}
     for (prop, rest), d in located:
@@ -40,8 +44,11 @@ def judge_schema_changes(differences: tuple[Difference, ...], after_schema: dict
                 elif d.action == "removed":
                     judged.append((SAFE, f"no longer requires {_q(child)}"))
         elif rest == ("type",) and isinstance(d.new if d.action == "added" else d.old, list):
-            judged.append((BREAKING, f"sets the type of {_where(prop)} to {_join(d.new)}") if d.action == "added"
-                          else (SAFE, f"no longer restricts the type of {_where(prop)}"))
+            judged.append(
+                (BREAKING, f"sets the type of {_where(prop)} to {_join(d.new)}")
+                if d.action == "added"
+                else (SAFE, f"no longer restricts the type of {_where(prop)}")
+            )
         elif rest == ("type",):
             entry = type_changes.setdefault(prop, {"added": [], "removed": []})
             for member in _members(d):
@@ -51,21 +58,40 @@ def judge_schema_changes(differences: tuple[Difference, ...], after_schema: dict
         elif rest[0] in _UPPER | _LOWER and len(rest) == 1:
             judged.append(_bound(prop, rest[0], d))
         elif rest == ("pattern",):
-            judged.append((SAFE, f"removes the pattern of {_where(prop)}") if d.action == "removed"
-                          else (BREAKING, f"{'sets' if d.action == 'added' else 'changes'} the pattern of {_where(prop)}"))
+            judged.append(
+                (SAFE, f"removes the pattern of {_where(prop)}")
+                if d.action == "removed"
+                else (
+                    BREAKING,
+                    f"{'sets' if d.action == 'added' else 'changes'} the pattern of {_where(prop)}",
+                )
+            )
         elif rest[0] in _WORDS:
             judged.append((SAFE, f"changes the {rest[0]} of {_where(prop)}"))
         elif rest == ("additionalProperties",):
             closes = d.new is False
-            judged.append((BREAKING if closes else SAFE,
-                           f"{'forbids' if closes else 'allows'} undeclared properties in {_where(prop)}"))
+            judged.append(
+                (
+                    BREAKING if closes else SAFE,
+                    f"{'forbids' if closes else 'allows'} undeclared properties in {_where(prop)}",
+                )
+            )
         else:
-            judged.append((BREAKING, f"changes '{'/'.join(rest)}' of {_where(prop)}; zcd-schema cannot tell "
-                                     "whether the records already stored still pass"))
+            judged.append(
+                (
+                    BREAKING,
+                    (
+                        f"changes '{'/'.join(rest)}' of {_where(prop)}; zcd-schema cannot tell "
+                        "whether the records already stored still pass"
+                    ),
+                )
+            )
     for prop, change in sorted(type_changes.items()):
         old, new = change["removed"], change["added"]
         if old and new:
-            judged.append((BREAKING, f"changes the type of {_where(prop)} from {_join(old)} to {_join(new)}"))
+            judged.append(
+                (BREAKING, f"changes the type of {_where(prop)} from {_join(old)} to {_join(new)}")
+            )
         elif old:
             judged.append((BREAKING, f"no longer allows type {_join(old)} for {_where(prop)}"))
         else:
@@ -73,12 +99,22 @@ def judge_schema_changes(differences: tuple[Difference, ...], after_schema: dict
     return judged
 
 
-def _property_level(prop: str, rest: tuple[str, ...], d: Difference, after_schema: dict[str, Any]) -> list[tuple[str, str]]:
+def _property_level(
+    prop: str, rest: tuple[str, ...], d: Difference, after_schema: dict[str, Any]
+) -> list[tuple[str, str]]:
     if rest == ("properties",):  # a whole properties map appeared or vanished: judge each property
         value = d.new if d.action == "added" else d.old
         names = list(value) if isinstance(value, dict) else []
-        return [item for name in names for item in _property_level(
-            f"{prop}.{name}" if prop else name, (), Difference(d.path + (name,), d.action), after_schema)]
+        return [
+            item
+            for name in names
+            for item in _property_level(
+                f"{prop}.{name}" if prop else name,
+                (),
+                Difference((*d.path, name), d.action),
+                after_schema,
+            )
+        ]
     if d.action == "added":
         if _is_required(after_schema, prop):
             return [(BREAKING, f"adds required property {_q(prop)}")]
@@ -112,7 +148,9 @@ def _bound(prop: str, keyword: str, d: Difference) -> tuple[str, str]:
     except TypeError:
         tighter = True
     verb = ("lowers" if upper else "raises") if tighter else ("raises" if upper else "lowers")
-    return (BREAKING if tighter else SAFE), f"{verb} {keyword} of {_where(prop)} from {d.old} to {d.new}"
+    return (
+        BREAKING if tighter else SAFE
+    ), f"{verb} {keyword} of {_where(prop)} from {d.old} to {d.new}"
 
 
 def _locate(path: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
@@ -132,7 +170,8 @@ def _locate(path: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
 
 
 def _is_required(schema: dict[str, Any], prop: str) -> bool:
-    """Whether the property at ``prop`` (a dotted path, "[]" for array items) is required in ``schema``."""
+    """Whether the property at ``prop`` (a dotted path, "[]" for array items) is required in
+    ``schema``."""
     node: Any = schema
     parts = prop.split(".")
     for part in parts[:-1]:

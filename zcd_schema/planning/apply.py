@@ -28,15 +28,29 @@ _PAST = {"delete": "deleted", "update": "updated", "create": "created"}
 
 def ordered_steps() -> list[list[tuple[Kind, Step]]]:
     """Every kind's steps, grouped by order: each group runs as one concurrent step."""
-    steps = sorted(((kind, step) for kind in KINDS for step in kind.steps), key=lambda pair: pair[1].order)
+    steps = sorted(
+        ((kind, step) for kind in KINDS for step in kind.steps), key=lambda pair: pair[1].order
+    )
     return [list(group) for _, group in groupby(steps, key=lambda pair: pair[1].order)]
 
 
-def apply_plan(plan: Plan, api: Api, *, parallelism: int = 4, progress: Progress | None = None) -> ApplyReport:
+def apply_plan(
+    plan: Plan, api: Api, *, parallelism: int = 4, progress: Progress | None = None
+) -> ApplyReport:
     """Run the plan's changes step by step; never raises for an API failure, reports it."""
     steps = ordered_steps()
-    outcomes = [Outcome(c, needed=sum(1 for group in steps for kind, step in group
-                                      if kind is c.kind and c.action in step.actions)) for c in plan.changes]
+    outcomes = [
+        Outcome(
+            c,
+            needed=sum(
+                1
+                for group in steps
+                for kind, step in group
+                if kind is c.kind and c.action in step.actions
+            ),
+        )
+        for c in plan.changes
+    ]
     stop = threading.Event()
     say = progress or (lambda line: None)
     lock = threading.Lock()
@@ -58,23 +72,33 @@ def apply_plan(plan: Plan, api: Api, *, parallelism: int = 4, progress: Progress
             outcome.done.append(operation)
             outcome.seconds += time.monotonic() - started
         part = f" ({len(outcome.done)}/{outcome.needed})" if outcome.needed > 1 else ""
-        say(f"  {SYMBOLS[change.action]} {change.label}: {_PAST[operation]}{part} in "
-            f"{time.monotonic() - started:.1f} s")
+        say(
+            f"  {SYMBOLS[change.action]} {change.label}: {_PAST[operation]}{part} in "
+            f"{time.monotonic() - started:.1f} s"
+        )
 
     interrupted = False
     for group in steps:
         if stop.is_set():
             break
-        work = [(o, step.operation) for kind, step in group for o in outcomes
-                if o.change.kind is kind and o.change.action in step.actions]
+        work = [
+            (o, step.operation)
+            for kind, step in group
+            for o in outcomes
+            if o.change.kind is kind and o.change.action in step.actions
+        ]
         if not work:
             continue
-        with ThreadPoolExecutor(max_workers=max(1, parallelism), thread_name_prefix="zcd-apply") as pool:
+        with ThreadPoolExecutor(
+            max_workers=max(1, parallelism), thread_name_prefix="zcd-apply"
+        ) as pool:
             futures = [pool.submit(run, outcome, operation) for outcome, operation in work]
             try:
                 for future in futures:
                     future.result()
-            except KeyboardInterrupt:  # Ctrl-C: finish the requests in flight, start no more, report
+            except (
+                KeyboardInterrupt
+            ):  # Ctrl-C: finish the requests in flight, start no more, report
                 stop.set()
                 interrupted = True
                 say("  interrupted: waiting for the requests in flight, starting no more")

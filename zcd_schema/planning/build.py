@@ -13,24 +13,44 @@ from zcd_schema.project.load import SETTINGS_FILE
 from zcd_schema.project.model import Project
 
 
-def build_plan(project: Project, live: LiveState, account: AccountRef, *, prune: bool,
-               targets: Iterable[str] = (), records: risk.RecordsQuestion | None = None) -> Plan:
+def build_plan(
+    project: Project,
+    live: LiveState,
+    account: AccountRef,
+    *,
+    prune: bool,
+    targets: Iterable[str] = (),
+    records: risk.RecordsQuestion | None = None,
+) -> Plan:
     """Compare and classify. ``records(kind, key)`` answers "has this item records?" for destructive
     changes (called concurrently, once per item); None skips the question."""
     targets = tuple(targets)
     if targets:
         unknown = sorted(set(targets) - diff.known_keys(project, live))
         if unknown:
-            raise UsageError(f"--target {', '.join(unknown)}: no declared or live type has this key")
+            raise UsageError(
+                f"--target {', '.join(unknown)}: no declared or live type has this key"
+            )
     comparison = diff.compare(project, live, prune=prune, targets=targets)
     classified = [(delta, *risk.classify(delta)) for delta in comparison.deltas]
     at_stake = risk.records_reasons([(delta, level) for delta, level, _ in classified], records)
     changes = []
     for delta, level, reasons in classified:
         extra = at_stake.get((delta.kind.name, delta.key))
-        changes.append(Change(delta.kind, delta.key, delta.action, level, reasons + ((extra,) if extra else ()),
-                              delta.before, delta.after, fingerprint(delta.kind, live.item(delta.kind, delta.key)),
-                              delta.prevent_destroy, _location(project, delta)))
+        changes.append(
+            Change(
+                delta.kind,
+                delta.key,
+                delta.action,
+                level,
+                reasons + ((extra,) if extra else ()),
+                delta.before,
+                delta.after,
+                fingerprint(delta.kind, live.item(delta.kind, delta.key)),
+                delta.prevent_destroy,
+                _location(project, delta),
+            )
+        )
     return Plan(account, tuple(changes), comparison.unmanaged, _notes(project))
 
 
@@ -49,9 +69,13 @@ def _notes(project: Project) -> tuple[str, ...]:
         return ()
     profile_types = sum(len(s.types) for s in profiles.values())
     event_types = sum(len(s.types) for s in events.values())
-    return (f"{_count(len(profiles), 'profile source')} ({_count(profile_types, 'type')}) and "
-            f"{_count(len(events), 'event source')} ({_count(event_types, 'type')}) are declared and validated; "
-            "Zendesk has no API to read them back, so they are not planned",)
+    profiles_part = f"{_count(len(profiles), 'profile source')} ({_count(profile_types, 'type')})"
+    events_part = f"{_count(len(events), 'event source')} ({_count(event_types, 'type')})"
+    note = (
+        f"{profiles_part} and {events_part} are declared and validated; "
+        "Zendesk has no API to read them back, so they are not planned"
+    )
+    return (note,)
 
 
 def _count(n: int, noun: str) -> str:

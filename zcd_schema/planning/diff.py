@@ -29,7 +29,9 @@ class Comparison:
     unchanged: int
 
 
-def compare(project: Project, live: LiveState, *, prune: bool, targets: Iterable[str] = ()) -> Comparison:
+def compare(
+    project: Project, live: LiveState, *, prune: bool, targets: Iterable[str] = ()
+) -> Comparison:
     wanted = set(targets)
     deltas: list[Delta] = []
     unmanaged: list[tuple[Kind, str]] = []
@@ -51,7 +53,8 @@ def compare(project: Project, live: LiveState, *, prune: bool, targets: Iterable
                 else:
                     unmanaged.append((kind, key))
             else:
-                # equal dicts need no deepdiff (which is slow); unequal ones may still differ only in
+                # equal dicts need no deepdiff (which is slow); unequal ones may still differ only
+                # in
                 # the order of set-like lists, which differences_between ignores
                 differences = () if before == after else tuple(differences_between(before, after))
                 if not differences:
@@ -78,16 +81,29 @@ def differences_between(before: Any, after: Any) -> list[Difference]:
 
     found: list[Difference] = []
     tree = DeepDiff(_as_sets(before), _as_sets(after), view="tree", threshold_to_diff_deeper=0)
-    for report, action in (("dictionary_item_added", "added"), ("dictionary_item_removed", "removed"),
-                           ("values_changed", "changed"), ("type_changes", "changed"),
-                           ("iterable_item_added", "added"), ("iterable_item_removed", "removed")):
+    for report, action in (
+        ("dictionary_item_added", "added"),
+        ("dictionary_item_removed", "removed"),
+        ("values_changed", "changed"),
+        ("type_changes", "changed"),
+        ("iterable_item_added", "added"),
+        ("iterable_item_removed", "removed"),
+    ):
         for level in tree.get(report, []):
             path = tuple(str(part) for part in level.path(output_format="list"))
             old, new = _plain(level.t1), _plain(level.t2)
-            if path and len(path) >= 2 and path[-2] in SET_KEYWORDS and (old == _MEMBER or new == _MEMBER):
+            if (
+                path
+                and len(path) >= 2
+                and path[-2] in SET_KEYWORDS
+                and (old == _MEMBER or new == _MEMBER)
+            ):
                 member = json.loads(path[-1])  # a set member added or removed
-                path, old, new = path[:-1], (member if action == "removed" else None), (
-                    member if action == "added" else None)
+                path, old, new = (
+                    path[:-1],
+                    (member if action == "removed" else None),
+                    (member if action == "added" else None),
+                )
             found.append(Difference(path, action, _from_sets(old), _from_sets(new)))
     return sorted(found, key=lambda d: (d.path, d.action))
 

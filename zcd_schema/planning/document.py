@@ -1,5 +1,6 @@
 """The plan as frozen data, its JSON document (contract section 4), and the fingerprints that make
-a stale plan detectable. ``plan``, ``show``, ``apply`` and the saved file all render one ``Plan``."""
+a stale plan detectable. ``plan``, ``show``, ``apply`` and the saved file all render one
+``Plan``."""
 
 from __future__ import annotations
 
@@ -16,14 +17,21 @@ from zcd_schema.kinds import Kind, kind_named
 from zcd_schema.kinds.base import ACTIONS, RISKS, worst
 
 FORMAT_VERSION = 1
-SYMBOLS = {"create": "+", "update": "~", "replace": "-/+", "delete": "-"}  # how people see each action
+SYMBOLS = {
+    "create": "+",
+    "update": "~",
+    "replace": "-/+",
+    "delete": "-",
+}  # how people see each action
 
 
 @dataclass(frozen=True)
 class AccountRef:
     name: str
     url: str | None  # None for the local account
-    state: str | None = None  # the local account's SQLite file, relative to the project when inside it
+    state: str | None = (
+        None  # the local account's SQLite file, relative to the project when inside it
+    )
 
     def describe(self) -> str:
         if self.url is None:
@@ -33,7 +41,8 @@ class AccountRef:
 
 @dataclass(frozen=True)
 class Location:
-    """Where a change comes from: the YAML declaring the item, or the prune setting (project-relative)."""
+    """Where a change comes from: the YAML declaring the item, or the prune setting
+    (project-relative)."""
 
     file: str
     line: int
@@ -63,8 +72,12 @@ class Plan:
     account: AccountRef
     changes: tuple[Change, ...]
     unmanaged: tuple[tuple[Kind, str], ...] = ()
-    notes: tuple[str, ...] = ()  # one-line facts for the reader (sources that cannot be planned, ...)
-    created_at: str = field(default_factory=lambda: datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    notes: tuple[
+        str, ...
+    ] = ()  # one-line facts for the reader (sources that cannot be planned, ...)
+    created_at: str = field(
+        default_factory=lambda: datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    )
     tool_version: str = __version__
 
     @property
@@ -85,7 +98,9 @@ def fingerprint(kind: Kind, item: dict[str, Any] | None) -> str | None:
     """A digest of a live object's content (server-owned fields aside); None when it is absent."""
     if item is None:
         return None
-    canonical = json.dumps(kind.normalize(item), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    canonical = json.dumps(
+        kind.normalize(item), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    )
     return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -102,13 +117,27 @@ def to_document(plan: Plan) -> dict[str, Any]:
         "created_at": plan.created_at,
         "account": account,
         "summary": plan.summary,
-        "changes": [{
-            "kind": c.kind.name, "key": c.key, "action": c.action, "risk": c.risk, "reasons": list(c.reasons),
-            "before": c.before, "after": c.after, "live_fingerprint": c.live_fingerprint,
-            "prevent_destroy": c.prevent_destroy,
-            "declared_at": None if c.declared_at is None else {
-                "file": c.declared_at.file, "line": c.declared_at.line, "column": c.declared_at.column},
-        } for c in plan.changes],
+        "changes": [
+            {
+                "kind": c.kind.name,
+                "key": c.key,
+                "action": c.action,
+                "risk": c.risk,
+                "reasons": list(c.reasons),
+                "before": c.before,
+                "after": c.after,
+                "live_fingerprint": c.live_fingerprint,
+                "prevent_destroy": c.prevent_destroy,
+                "declared_at": None
+                if c.declared_at is None
+                else {
+                    "file": c.declared_at.file,
+                    "line": c.declared_at.line,
+                    "column": c.declared_at.column,
+                },
+            }
+            for c in plan.changes
+        ],
         "unmanaged": [{"kind": kind.name, "key": key} for kind, key in plan.unmanaged],
         "notes": list(plan.notes),
     }
@@ -135,7 +164,9 @@ def load(path: Path) -> Plan:
     try:
         return from_document(document)
     except (KeyError, TypeError, ValueError) as exc:
-        raise PlanFileError(f"{path}: not a valid plan file ({type(exc).__name__}: {exc})") from None
+        raise PlanFileError(
+            f"{path}: not a valid plan file ({type(exc).__name__}: {exc})"
+        ) from None
 
 
 def from_document(document: dict[str, Any]) -> Plan:
@@ -150,13 +181,31 @@ def from_document(document: dict[str, Any]) -> Plan:
         if not isinstance(entry["key"], str):
             raise ValueError("a change's key must be a string")
         at = entry.get("declared_at")
-        location = Location(str(at["file"]), int(at["line"]), int(at.get("column", 1))) if at else None
-        changes.append(Change(_kind(entry["kind"]), entry["key"], entry["action"], entry["risk"],
-                              tuple(entry["reasons"]), entry["before"], entry["after"], entry["live_fingerprint"],
-                              bool(entry.get("prevent_destroy", False)), location))
-    plan = Plan(AccountRef(str(account["name"]), account.get("url"), account.get("state")), tuple(changes),
-                tuple((_kind(u["kind"]), u["key"]) for u in document.get("unmanaged", [])),
-                tuple(document.get("notes", [])), str(document["created_at"]), str(document["tool_version"]))
+        location = (
+            Location(str(at["file"]), int(at["line"]), int(at.get("column", 1))) if at else None
+        )
+        changes.append(
+            Change(
+                _kind(entry["kind"]),
+                entry["key"],
+                entry["action"],
+                entry["risk"],
+                tuple(entry["reasons"]),
+                entry["before"],
+                entry["after"],
+                entry["live_fingerprint"],
+                bool(entry.get("prevent_destroy", False)),
+                location,
+            )
+        )
+    plan = Plan(
+        AccountRef(str(account["name"]), account.get("url"), account.get("state")),
+        tuple(changes),
+        tuple((_kind(u["kind"]), u["key"]) for u in document.get("unmanaged", [])),
+        tuple(document.get("notes", [])),
+        str(document["created_at"]),
+        str(document["tool_version"]),
+    )
     if document.get("summary") not in (None, plan.summary):
         raise ValueError("the summary does not match the changes (was the file edited?)")
     return plan

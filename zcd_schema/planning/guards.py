@@ -15,29 +15,46 @@ from zcd_schema.project.model import Project
 
 def protected_keys(project: Project) -> set[tuple[str, str]]:
     """(kind name, key) of every declaration marked prevent_destroy."""
-    return {(kind.name, key) for kind in KINDS for key, declared in kind.declared(project).items()
-            if declared.prevent_destroy}
+    return {
+        (kind.name, key)
+        for kind in KINDS
+        for key, declared in kind.declared(project).items()
+        if declared.prevent_destroy
+    }
 
 
-def check_guards(plan: Plan, *, allow_destroy: bool, protected: Collection[tuple[str, str]] = frozenset()) -> None:
-    """Refuse destructive changes without --allow-destroy and anything destroying a protected item."""
-    guarded = [c for c in plan.changes if c.action in ("delete", "replace")
-               and (c.prevent_destroy or (c.kind.name, c.key) in protected)]
+def check_guards(
+    plan: Plan, *, allow_destroy: bool, protected: Collection[tuple[str, str]] = frozenset()
+) -> None:
+    """Refuse destructive changes without --allow-destroy and anything destroying a protected
+    item."""
+    guarded = [
+        c
+        for c in plan.changes
+        if c.action in ("delete", "replace")
+        and (c.prevent_destroy or (c.kind.name, c.key) in protected)
+    ]
     if guarded:
         names = ", ".join(f"{c.label} ({c.action})" for c in guarded)
-        raise GuardError(f"refusing to apply: prevent_destroy protects {names}; no flag overrides it. "
-                         "Remove prevent_destroy in the YAML (a reviewed change) to allow it")
+        raise GuardError(
+            f"refusing to apply: prevent_destroy protects {names}; no flag overrides it. "
+            "Remove prevent_destroy in the YAML (a reviewed change) to allow it"
+        )
     destructive = [c for c in plan.changes if c.risk == DESTRUCTIVE]
     if destructive and not allow_destroy:
         names = "; ".join(f"{c.label}: {c.action}, {', '.join(c.reasons[:2])}" for c in destructive)
-        raise GuardError(f"refusing to apply {len(destructive)} destructive change"
-                         f"{'s' if len(destructive) > 1 else ''} without --allow-destroy: {names}")
+        raise GuardError(
+            f"refusing to apply {len(destructive)} destructive change"
+            f"{'s' if len(destructive) > 1 else ''} without --allow-destroy: {names}"
+        )
 
 
 def check_same_account(plan: Plan, ours: AccountRef) -> None:
     if (plan.account.name, plan.account.url) != (ours.name, ours.url):
-        raise GuardError(f"the plan was made for {plan.account.describe()}, not {ours.describe()}; "
-                         "nothing was written")
+        raise GuardError(
+            f"the plan was made for {plan.account.describe()}, not {ours.describe()}; "
+            "nothing was written"
+        )
 
 
 def check_fresh(plan: Plan, now: LiveState) -> None:
@@ -47,8 +64,16 @@ def check_fresh(plan: Plan, now: LiveState) -> None:
         current = fingerprint(change.kind, now.item(change.kind, change.key))
         if current == change.live_fingerprint:
             continue
-        how = ("appeared" if change.live_fingerprint is None else "vanished" if current is None else "changed")
+        how = (
+            "appeared"
+            if change.live_fingerprint is None
+            else "vanished"
+            if current is None
+            else "changed"
+        )
         moved.append(f"{change.label} {how}")
     if moved:
-        raise GuardError(f"the plan is stale: since it was made, {'; '.join(moved)}. Nothing was written; "
-                         "run plan again and review the new plan")
+        raise GuardError(
+            f"the plan is stale: since it was made, {'; '.join(moved)}. Nothing was written; "
+            "run plan again and review the new plan"
+        )

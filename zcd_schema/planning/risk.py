@@ -18,17 +18,24 @@ def classify(delta: Delta) -> Judged:
     return delta.kind.classify(delta)
 
 
-def records_reasons(judged: Sequence[tuple[Delta, str]], ask: RecordsQuestion | None) -> dict[tuple[str, str], str]:
+def records_reasons(
+    judged: Sequence[tuple[Delta, str]], ask: RecordsQuestion | None
+) -> dict[tuple[str, str], str]:
     """For each destructive change whose kind keeps records, the reason saying whether it has any.
     ``ask`` is called concurrently, once per item; None skips the question."""
-    at_stake = [(delta.kind, delta.key) for delta, level in judged
-                if level == DESTRUCTIVE and delta.kind.records_query(delta.key) is not None]
+    at_stake = [
+        (delta.kind, delta.key)
+        for delta, level in judged
+        if level == DESTRUCTIVE and delta.kind.records_query(delta.key) is not None
+    ]
     if ask is None or not at_stake:
         return {}
-    with ThreadPoolExecutor(max_workers=min(8, len(at_stake)), thread_name_prefix="zcd-records") as pool:
+    with ThreadPoolExecutor(
+        max_workers=min(8, len(at_stake)), thread_name_prefix="zcd-records"
+    ) as pool:
         answers = list(pool.map(lambda item: ask(*item), at_stake))
     reasons = {}
-    for (kind, key), has in zip(at_stake, answers):
+    for (kind, key), has in zip(at_stake, answers, strict=False):
         if has is not None:
             reasons[(kind.name, key)] = f"{kind.label} {key} {'has' if has else 'has no'} records"
     return reasons

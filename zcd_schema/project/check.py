@@ -11,8 +11,12 @@ from zcd_schema.project.model import Project
 from zcd_schema.project.structure import check_structure
 from zcd_schema.project.yamlio import escape
 
-_NOUNS = {"object_types": "object type", "relationship_types": "relationship type",
-          "profile_sources": "profile source", "event_sources": "event source"}
+_NOUNS = {
+    "object_types": "object type",
+    "relationship_types": "relationship type",
+    "profile_sources": "profile source",
+    "event_sources": "event source",
+}
 
 
 def check_project(read: ProjectFiles, project: Project) -> list[Diagnostic]:
@@ -29,13 +33,25 @@ def check_project(read: ProjectFiles, project: Project) -> list[Diagnostic]:
         if value is None:
             continue
         if not isinstance(value, dict):
-            findings.add("ZCD006", rel, "", "the top level of a schema document must be a mapping of sections "
-                         f"({', '.join(SECTIONS)})")
+            findings.add(
+                "ZCD006",
+                rel,
+                "",
+                "the top level of a schema document must be a mapping of sections "
+                f"({', '.join(SECTIONS)})",
+            )
             continue
         check_structure(value, "document", rel, findings)
     _check_declared_once(read, findings)
     if not read.files:
-        findings.add_at("ZCD010", ".", "", "no schema documents (*.yaml, *.yml) found in the project folder", 1, 1)
+        findings.add_at(
+            "ZCD010",
+            ".",
+            "",
+            "no schema documents (*.yaml, *.yml) found in the project folder",
+            1,
+            1,
+        )
     rules.check_zendesk_rules(project, findings)
     return findings.diagnostics
 
@@ -56,5 +72,11 @@ def _check_declared_once(read: ProjectFiles, findings: Findings) -> None:
                 earlier = first.setdefault((section, key), (rel, pointer))
                 if earlier != (rel, pointer):
                     line, column = read.documents[earlier[0]].position(earlier[1], key=True)
-                    findings.add("ZCD204", rel, pointer, f"{_NOUNS[section]} {key!r} is declared twice: "
-                                 f"first at {earlier[0]}:{line}:{column}", key=True)
+                    findings.add(
+                        "ZCD204",
+                        rel,
+                        pointer,
+                        f"{_NOUNS[section]} {key!r} is declared twice: "
+                        f"first at {earlier[0]}:{line}:{column}",
+                        key=True,
+                    )

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-_LEGACY = "Legacy Custom Objects API: limits endpoint and storage limits (docs: custom-objects limits)"
-_SCHEMA = "Legacy Custom Objects API: object types (docs: api-reference/custom-data/custom-objects-api)"
+_LEGACY = (
+    "Legacy Custom Objects API: limits endpoint and storage limits (docs: custom-objects limits)"
+)
+_SCHEMA = (
+    "Legacy Custom Objects API: object types (docs: api-reference/custom-data/custom-objects-api)"
+)
 _PROFILES = "Profiles API hard limits (seeds; docs: custom-data/profiles)"
 _EVENTS = "Events API hard limits (seeds; docs: custom-data/events)"
 
@@ -27,16 +31,44 @@ class HardLimit:
 LIMITS: tuple[HardLimit, ...] = (
     HardLimit("object_types", "ZCD501", "object types per account", 50, _LEGACY),
     HardLimit("relationship_types", "ZCD502", "relationship types per account", 50, _LEGACY),
-    HardLimit("type_key_min", "ZCD201", "characters in an object or relationship type key, at least", 2, _SCHEMA),
-    HardLimit("type_key_max", "ZCD201", "characters in an object or relationship type key, at most", 32, _SCHEMA),
-    HardLimit("schema_bytes", "ZCD312", "bytes of an object type schema as compact JSON (32 KB; read as KiB: UNCONFIRMED)", 32768, _SCHEMA),
+    HardLimit(
+        "type_key_min",
+        "ZCD201",
+        "characters in an object or relationship type key, at least",
+        2,
+        _SCHEMA,
+    ),
+    HardLimit(
+        "type_key_max",
+        "ZCD201",
+        "characters in an object or relationship type key, at most",
+        32,
+        _SCHEMA,
+    ),
+    HardLimit(
+        "schema_bytes",
+        "ZCD312",
+        "bytes of an object type schema as compact JSON (32 KB; read as KiB: UNCONFIRMED)",
+        32768,
+        _SCHEMA,
+    ),
     HardLimit("profile_sources", "ZCD503", "profile sources per account", 50, _PROFILES),
-    HardLimit("profile_types", "ZCD504", "profile types per account, all sources together", 2500, _PROFILES),
+    HardLimit(
+        "profile_types",
+        "ZCD504",
+        "profile types per account, all sources together",
+        2500,
+        _PROFILES,
+    ),
     HardLimit("identifier_types", "ZCD505", "identifier types per profile type", 20, _PROFILES),
-    HardLimit("profile_name", "ZCD202", "characters in a profile source or type name", 40, _PROFILES),
+    HardLimit(
+        "profile_name", "ZCD202", "characters in a profile source or type name", 40, _PROFILES
+    ),
     HardLimit("identifier_name", "ZCD205", "characters in an identifier type name", 60, _PROFILES),
     HardLimit("event_sources", "ZCD506", "event sources per account", 50, _EVENTS),
-    HardLimit("event_types", "ZCD507", "event types per account, all sources together", 2500, _EVENTS),
+    HardLimit(
+        "event_types", "ZCD507", "event types per account, all sources together", 2500, _EVENTS
+    ),
     HardLimit("event_name", "ZCD202", "characters in an event source or type name", 40, _EVENTS),
 )
 

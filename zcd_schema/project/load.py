@@ -41,7 +41,8 @@ class ProjectFiles:
     root: Path
     files: tuple[str, ...]  # the schema documents found, relative to root, in reading order
     documents: dict[str, Document] = field(default_factory=dict)  # every file that could be read
-    problems: list[Diagnostic] = field(default_factory=list)  # files unreadable, YAML that does not parse
+    # files unreadable, YAML that does not parse
+    problems: list[Diagnostic] = field(default_factory=list)
 
     def value(self, rel: str) -> Any:
         """The parsed value of a file, or None when it could not be read or parsed."""
@@ -50,7 +51,8 @@ class ProjectFiles:
 
 
 def find_documents(root: Path, exclude: tuple[str, ...] = ()) -> list[str]:
-    """Schema documents below ``root``: every *.yaml / *.yml but zcd.yaml, hidden entries and ``exclude``."""
+    """Schema documents below ``root``: every *.yaml / *.yml but zcd.yaml, hidden entries and
+    ``exclude``."""
     found: list[str] = []
     for folder, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
@@ -85,13 +87,19 @@ def _read(read: ProjectFiles, rel: str) -> None:
         size = path.stat().st_size
         document = too_large(size) if size > MAX_FILE_BYTES else load_bytes(path.read_bytes())
     except OSError as exc:
-        read.problems.append(_problem("ZCD014", rel, f"cannot read the file: {exc.strerror or exc}"))
+        read.problems.append(
+            _problem("ZCD014", rel, f"cannot read the file: {exc.strerror or exc}")
+        )
         return
     read.documents[rel] = document
-    read.problems += [_problem(i.code, rel, i.message, i.pointer, i.line, i.column) for i in document.issues]
+    read.problems += [
+        _problem(i.code, rel, i.message, i.pointer, i.line, i.column) for i in document.issues
+    ]
 
 
-def _problem(code: str, file: str, message: str, pointer: str = "", line: int = 1, column: int = 1) -> Diagnostic:
+def _problem(
+    code: str, file: str, message: str, pointer: str = "", line: int = 1, column: int = 1
+) -> Diagnostic:
     return Diagnostic(code, CODES[code].severity, file, line, column, pointer, message)
 
 
@@ -105,9 +113,13 @@ def build_project(read: ProjectFiles) -> Project:
         if isinstance(value, dict):
             builder.add_document(rel, value)
     return Project(
-        root=read.root, settings=settings, files=read.files,
-        object_types=builder.object_types, relationship_types=builder.relationship_types,
-        profile_sources=builder.profile_sources, event_sources=builder.event_sources,
+        root=read.root,
+        settings=settings,
+        files=read.files,
+        object_types=builder.object_types,
+        relationship_types=builder.relationship_types,
+        profile_sources=builder.profile_sources,
+        event_sources=builder.event_sources,
     )
 
 
@@ -122,12 +134,18 @@ def _settings(value: Any, document: Document | None = None) -> Settings:
                 accounts[name] = _account(name, raw)
     default = value.get("default_account")
     exclude = value.get("exclude")
-    prune_line = document.position("/prune", key=True)[0] if document is not None and "prune" in value else None
+    prune_line = (
+        document.position("/prune", key=True)[0]
+        if document is not None and "prune" in value
+        else None
+    )
     return Settings(
         default_account=default if isinstance(default, str) and default else "local",
         prune=value.get("prune") is True,
         prune_line=prune_line,
-        exclude=tuple(p for p in exclude if isinstance(p, str)) if isinstance(exclude, list) else (),
+        exclude=tuple(p for p in exclude if isinstance(p, str))
+        if isinstance(exclude, list)
+        else (),
         accounts=accounts,
     )
 
@@ -160,7 +178,9 @@ class _Builder:
                 continue
             for key, raw in entries.items():
                 pointer = f"/{section}/{escape(key)}"
-                origin = Origin(file, pointer, *self.read.documents[file].position(pointer, key=True))
+                origin = Origin(
+                    file, pointer, *self.read.documents[file].position(pointer, key=True)
+                )
                 if isinstance(raw, dict):
                     getattr(self, "_" + section)(key, raw, origin)
 
@@ -168,7 +188,9 @@ class _Builder:
         if key not in self.object_types:
             schema = raw.get("schema")
             self.object_types[key] = ObjectType(
-                key=key, schema=schema if isinstance(schema, dict) else {}, origin=origin,
+                key=key,
+                schema=schema if isinstance(schema, dict) else {},
+                origin=origin,
                 prevent_destroy=raw.get("prevent_destroy") is True,
             )
 
@@ -180,7 +202,11 @@ class _Builder:
                 target = target[0] if len(target) == 1 else None
             if isinstance(source, str) and isinstance(target, str):
                 self.relationship_types[key] = RelationshipType(
-                    key=key, source=source, target=target, one_to_many=one_to_many, origin=origin,
+                    key=key,
+                    source=source,
+                    target=target,
+                    one_to_many=one_to_many,
+                    origin=origin,
                     prevent_destroy=raw.get("prevent_destroy") is True,
                 )
 
@@ -193,7 +219,9 @@ class _Builder:
             attributes = t.get("attributes")
             types[type_name] = ProfileType(
                 name=type_name,
-                identifier_types=tuple(i for i in ids if isinstance(i, str)) if isinstance(ids, list) else (),
+                identifier_types=tuple(i for i in ids if isinstance(i, str))
+                if isinstance(ids, list)
+                else (),
                 origin=Origin(origin.file, f"{origin.pointer}/types/{escape(type_name)}"),
                 attributes=attributes if isinstance(attributes, dict) else None,
             )

@@ -43,10 +43,17 @@ def check_zendesk_rules(project: Project, findings: Findings) -> None:
         if document is None or not document.ok or not isinstance(document.value, dict):
             continue
         value = document.value
-        for kind, section in (("object type", "object_types"), ("relationship type", "relationship_types")):
+        for kind, section in (
+            ("object type", "object_types"),
+            ("relationship type", "relationship_types"),
+        ):
             for key, raw, pointer in _entries(value, section):
                 _check_type_key(kind, key, file, pointer, findings)
-                if section == "object_types" and isinstance(raw, dict) and isinstance(raw.get("schema"), dict):
+                if (
+                    section == "object_types"
+                    and isinstance(raw, dict)
+                    and isinstance(raw.get("schema"), dict)
+                ):
                     check_object_schema(raw["schema"], pointer + "/schema", file, findings)
                 elif section == "relationship_types" and isinstance(raw, dict):
                     _check_relationship(raw, file, pointer, declared, findings)
@@ -60,7 +67,8 @@ def _check_type_key(kind: str, key: str, file: str, pointer: str, findings: Find
     low, high = LIMIT["type_key_min"], LIMIT["type_key_max"]
     problem = None
     if not low <= len(key) <= high:
-        problem = f"is {len(key)} character{'' if len(key) == 1 else 's'} long; keys are {low}-{high} characters"
+        plural = "" if len(key) == 1 else "s"
+        problem = f"is {len(key)} character{plural} long; keys are {low}-{high} characters"
     elif key.startswith("_"):
         problem = "starts with '_'"
     elif not TYPE_KEY.match(key):
@@ -69,12 +77,18 @@ def _check_type_key(kind: str, key: str, file: str, pointer: str, findings: Find
         findings.add("ZCD201", file, pointer, f"{kind} key {key!r} {problem}", key=True)
 
 
-def _check_relationship(raw: dict[str, Any], file: str, pointer: str, declared: Any, findings: Findings) -> None:
+def _check_relationship(
+    raw: dict[str, Any], file: str, pointer: str, declared: Any, findings: Findings
+) -> None:
     target = raw.get("target")
     if isinstance(target, list):
         if len(target) != 1:
-            findings.add("ZCD402", file, pointer + "/target",
-                       f"a one-to-many target is a list of exactly one type, not {len(target)}")
+            findings.add(
+                "ZCD402",
+                file,
+                pointer + "/target",
+                f"a one-to-many target is a list of exactly one type, not {len(target)}",
+            )
         target_refs = [(t, f"{pointer}/target/{i}") for i, t in enumerate(target)]
     else:
         target_refs = [(target, pointer + "/target")]
@@ -83,30 +97,68 @@ def _check_relationship(raw: dict[str, Any], file: str, pointer: str, declared: 
             continue  # the structure check reported it
         if ref.startswith("zen:"):
             if ref not in ZEN_TYPES:
-                findings.add("ZCD403", file, at, f"{ref!r} is not a Zendesk type{_hint(ref, ZEN_TYPES)}"
-                           f" (known: {', '.join(ZEN_TYPES)})")
+                findings.add(
+                    "ZCD403",
+                    file,
+                    at,
+                    f"{ref!r} is not a Zendesk type{_hint(ref, ZEN_TYPES)}"
+                    f" (known: {', '.join(ZEN_TYPES)})",
+                )
         elif ref not in declared:
-            findings.add("ZCD401", file, at, f"{ref!r} names no object type declared in this project"
-                       f"{_hint(ref, declared) or _hint(ref, ZEN_TYPES)}")
+            findings.add(
+                "ZCD401",
+                file,
+                at,
+                f"{ref!r} names no object type declared in this project"
+                f"{_hint(ref, declared) or _hint(ref, ZEN_TYPES)}",
+            )
 
 
-def _check_name(what: str, name: str, limit: int, code: str, file: str, at: str, findings: Findings, *,
-                key: bool = True) -> None:
+def _check_name(
+    what: str,
+    name: str,
+    limit: int,
+    code: str,
+    file: str,
+    at: str,
+    findings: Findings,
+    *,
+    key: bool = True,
+) -> None:
     if not name:
         findings.add(code, file, at, f"{what} cannot be empty", key=key)
     elif len(name) > limit:
-        findings.add(code, file, at, f"{what} {name!r} is {len(name)} characters; the limit is {limit}", key=key)
+        findings.add(
+            code,
+            file,
+            at,
+            f"{what} {name!r} is {len(name)} characters; the limit is {limit}",
+            key=key,
+        )
     elif ":" in name:
         # Profiles are addressed as source:type:identifier_type:value, so ':' would break lookups.
-        findings.add(code, file, at, f"{what} {name!r} contains ':', the separator of profile identifiers",
-                   key=key)
+        findings.add(
+            code,
+            file,
+            at,
+            f"{what} {name!r} contains ':', the separator of profile identifiers",
+            key=key,
+        )
 
 
-def _check_source(kind: str, name: str, raw: Any, file: str, pointer: str, findings: Findings) -> None:
+def _check_source(
+    kind: str, name: str, raw: Any, file: str, pointer: str, findings: Findings
+) -> None:
     limit = LIMIT[f"{kind}_name"]
     _check_name(f"{kind} source name", name, limit, "ZCD202", file, pointer, findings)
     if name.lower() in RESERVED_SOURCES:
-        findings.add("ZCD203", file, pointer, f"{name!r} is a source name Zendesk reserves for itself", key=True)
+        findings.add(
+            "ZCD203",
+            file,
+            pointer,
+            f"{name!r} is a source name Zendesk reserves for itself",
+            key=True,
+        )
     types = raw.get("types") if isinstance(raw, dict) else None
     if not isinstance(types, dict):
         return
@@ -116,7 +168,9 @@ def _check_source(kind: str, name: str, raw: Any, file: str, pointer: str, findi
         if not isinstance(t, dict):
             continue
         if kind == "profile":
-            _check_identifier_types(t.get("identifier_types"), file, at + "/identifier_types", findings)
+            _check_identifier_types(
+                t.get("identifier_types"), file, at + "/identifier_types", findings
+            )
             if isinstance(t.get("attributes"), dict):
                 check_json_schema(t["attributes"], at + "/attributes", file, findings)
                 _check_string_attributes(t["attributes"], at + "/attributes", file, findings)
@@ -131,19 +185,31 @@ def _check_identifier_types(ids: Any, file: str, at: str, findings: Findings) ->
     if not ids:
         findings.add("ZCD505", file, at, "a profile type needs at least one identifier type")
     elif len(ids) > limit:
-        findings.add("ZCD505", file, at, f"{len(ids)} identifier types; a profile type has at most {limit}")
+        findings.add(
+            "ZCD505", file, at, f"{len(ids)} identifier types; a profile type has at most {limit}"
+        )
     seen: set[str] = set()
     for i, name in enumerate(ids):
         if not isinstance(name, str):
             continue
-        _check_name("identifier type", name, LIMIT["identifier_name"], "ZCD205", file, f"{at}/{i}", findings,
-                    key=False)
+        _check_name(
+            "identifier type",
+            name,
+            LIMIT["identifier_name"],
+            "ZCD205",
+            file,
+            f"{at}/{i}",
+            findings,
+            key=False,
+        )
         if name in seen:
             findings.add("ZCD205", file, f"{at}/{i}", f"identifier type {name!r} is listed twice")
         seen.add(name)
 
 
-def _check_string_attributes(schema: dict[str, Any], at: str, file: str, findings: Findings) -> None:
+def _check_string_attributes(
+    schema: dict[str, Any], at: str, file: str, findings: Findings
+) -> None:
     properties = schema.get("properties")
     if not isinstance(properties, dict):
         return
@@ -151,8 +217,12 @@ def _check_string_attributes(schema: dict[str, Any], at: str, file: str, finding
         kind = sub.get("type") if isinstance(sub, dict) else None
         kinds = kind if isinstance(kind, list) else [kind]
         if kind is not None and kinds != ["string"]:
-            findings.add("ZCD314", file, f"{at}/properties/{escape(name)}/type",
-                       f"profile attributes hold text only; {name!r} is declared as {kind!r}")
+            findings.add(
+                "ZCD314",
+                file,
+                f"{at}/properties/{escape(name)}/type",
+                f"profile attributes hold text only; {name!r} is declared as {kind!r}",
+            )
 
 
 def _check_limits(project: Project, findings: Findings) -> None:
@@ -160,19 +230,51 @@ def _check_limits(project: Project, findings: Findings) -> None:
         limit = LIMIT[limit_name]
         if len(origins) > limit:
             first = origins[limit]
-            findings.add(code, first.file, first.pointer,
-                       f"{len(origins):,} {what} declared; an account holds at most {limit:,} "
-                       f"(this is number {limit + 1:,})", key=True)
+            findings.add(
+                code,
+                first.file,
+                first.pointer,
+                f"{len(origins):,} {what} declared; an account holds at most {limit:,} "
+                f"(this is number {limit + 1:,})",
+                key=True,
+            )
 
-    over("ZCD501", "object_types", "object types", [t.origin for t in project.object_types.values() if t.origin])
-    over("ZCD502", "relationship_types", "relationship types",
-         [t.origin for t in project.relationship_types.values() if t.origin])
-    over("ZCD503", "profile_sources", "profile sources", [s.origin for s in project.profile_sources.values()])
-    over("ZCD504", "profile_types", "profile types",
-         [t.origin for s in project.profile_sources.values() for t in s.types.values()])
-    over("ZCD506", "event_sources", "event sources", [s.origin for s in project.event_sources.values()])
-    over("ZCD507", "event_types", "event types",
-         [t.origin for s in project.event_sources.values() for t in s.types.values()])
+    over(
+        "ZCD501",
+        "object_types",
+        "object types",
+        [t.origin for t in project.object_types.values() if t.origin],
+    )
+    over(
+        "ZCD502",
+        "relationship_types",
+        "relationship types",
+        [t.origin for t in project.relationship_types.values() if t.origin],
+    )
+    over(
+        "ZCD503",
+        "profile_sources",
+        "profile sources",
+        [s.origin for s in project.profile_sources.values()],
+    )
+    over(
+        "ZCD504",
+        "profile_types",
+        "profile types",
+        [t.origin for s in project.profile_sources.values() for t in s.types.values()],
+    )
+    over(
+        "ZCD506",
+        "event_sources",
+        "event sources",
+        [s.origin for s in project.event_sources.values()],
+    )
+    over(
+        "ZCD507",
+        "event_types",
+        "event types",
+        [t.origin for s in project.event_sources.values() for t in s.types.values()],
+    )
 
 
 def _looks_secret(value: str) -> bool:
@@ -183,8 +285,12 @@ def _looks_secret(value: str) -> bool:
     """
     if "@" in value:
         return True
-    return len(value) >= 20 and "_" not in value and any(c.isdigit() for c in value) \
+    return (
+        len(value) >= 20
+        and "_" not in value
+        and any(c.isdigit() for c in value)
         and any(c.isalpha() for c in value)
+    )
 
 
 def check_settings(value: dict[str, Any], file: str, findings: Findings) -> None:
@@ -192,18 +298,34 @@ def check_settings(value: dict[str, Any], file: str, findings: Findings) -> None
     names = set(accounts) if isinstance(accounts, dict) else set()
     default = value.get("default_account")
     if isinstance(default, str) and default != LOCAL_ACCOUNT and default not in names:
-        findings.add("ZCD605", file, "/default_account",
-                   f"default_account {default!r} is not 'local' nor an account of 'accounts'{_hint(default, names)}")
+        findings.add(
+            "ZCD605",
+            file,
+            "/default_account",
+            f"default_account {default!r} is not 'local' nor an account of "
+            f"'accounts'{_hint(default, names)}",
+        )
     for name, raw, pointer in _entries(value, "accounts"):
         if name == LOCAL_ACCOUNT:
-            findings.add("ZCD203", file, pointer, "'local' is the built-in emulator account; choose another name",
-                       key=True)
+            findings.add(
+                "ZCD203",
+                file,
+                pointer,
+                "'local' is the built-in emulator account; choose another name",
+                key=True,
+            )
         if not isinstance(raw, dict):
             continue
         has = [k for k in ("subdomain", "url") if isinstance(raw.get(k), str)]
         if len(has) != 1:
-            findings.add("ZCD603", file, pointer, f"account {name!r} needs exactly one of 'subdomain' or 'url'"
-                       + (", not both" if len(has) == 2 else ""), key=True)
+            findings.add(
+                "ZCD603",
+                file,
+                pointer,
+                f"account {name!r} needs exactly one of 'subdomain' or 'url'"
+                + (", not both" if len(has) == 2 else ""),
+                key=True,
+            )
         if isinstance(raw.get("url"), str):
             problem = url_problem(raw["url"])
             if problem:
@@ -214,8 +336,18 @@ def check_settings(value: dict[str, Any], file: str, findings: Findings) -> None
                 continue
             at = f"{pointer}/{setting}"
             if _looks_secret(env):
-                findings.add("ZCD601", file, at, f"{setting} looks like the credential itself; it must be the NAME of "
-                           "the environment variable holding it (the value is not shown here)")
+                findings.add(
+                    "ZCD601",
+                    file,
+                    at,
+                    f"{setting} looks like the credential itself; it must be the NAME of "
+                    "the environment variable holding it (the value is not shown here)",
+                )
             elif not ENV_NAME.match(env):
-                findings.add("ZCD602", file, at, f"{setting} must be the name of an environment variable "
-                           "(letters, digits and '_', not starting with a digit)")
+                findings.add(
+                    "ZCD602",
+                    file,
+                    at,
+                    f"{setting} must be the name of an environment variable "
+                    "(letters, digits and '_', not starting with a digit)",
+                )

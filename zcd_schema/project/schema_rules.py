@@ -22,8 +22,18 @@ from zcd_schema.project.yamlio import escape
 SIMPLE_TYPES = ("array", "boolean", "integer", "null", "number", "object", "string")
 
 # Keywords the docs name as supported, and those seen in Zendesk's examples.
-SUPPORTED = {"title", "description", "properties", "type", "items", "required", "enum", "pattern",
-             "maxLength", "additionalProperties"}
+SUPPORTED = {
+    "title",
+    "description",
+    "properties",
+    "type",
+    "items",
+    "required",
+    "enum",
+    "pattern",
+    "maxLength",
+    "additionalProperties",
+}
 UNCONFIRMED = {"minLength", "minimum", "maximum", "format", "default"}
 
 # Zendesk's messages (zendesk-api.md section 1).
@@ -32,10 +42,19 @@ MSG_NO_PROPERTIES = 'data.schema object has missing required properties (["prope
 MSG_EMPTY_PROPERTIES = "The properties element of a schema cannot be empty."
 MSG_ADDITIONAL = "additionalProperties cannot be set to true"
 MSG_NO_TYPE = 'data.schema object has missing required properties (["type"])'
-MSG_NOT_ALLOWED = 'data.schema object instance has properties which are not allowed by the schema: ["{}"]'
+MSG_NOT_ALLOWED = (
+    'data.schema object instance has properties which are not allowed by the schema: ["{}"]'
+)
 
-_FORBIDDEN_IN_NAMES = {"\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t",
-                       "\u0007": "\\u0007", "\u0013": "\\u0013"}
+_FORBIDDEN_IN_NAMES = {
+    "\b": "\\b",
+    "\f": "\\f",
+    "\n": "\\n",
+    "\r": "\\r",
+    "\t": "\\t",
+    "\u0007": "\\u0007",
+    "\u0013": "\\u0013",
+}
 
 
 def _is_number(v: Any) -> bool:
@@ -51,7 +70,9 @@ def _canonical(v: Any) -> str:
     if isinstance(v, float) and v.is_integer():
         v = int(v)
     if isinstance(v, dict):
-        return "{" + ",".join(f"{json.dumps(k)}:{_canonical(x)}" for k, x in sorted(v.items())) + "}"
+        return (
+            "{" + ",".join(f"{json.dumps(k)}:{_canonical(x)}" for k, x in sorted(v.items())) + "}"
+        )
     if isinstance(v, list):
         return "[" + ",".join(_canonical(x) for x in v) + "]"
     return json.dumps(v)
@@ -93,7 +114,9 @@ class _Walker:
                 self.unsupported.setdefault(keyword, []).append(at)
         for keyword, needs in (("exclusiveMaximum", "maximum"), ("exclusiveMinimum", "minimum")):
             if keyword in value and needs not in value:
-                self.bad(pointer + "/" + keyword, f"{keyword!r} needs {needs!r} beside it (draft-04)")
+                self.bad(
+                    pointer + "/" + keyword, f"{keyword!r} needs {needs!r} beside it (draft-04)"
+                )
 
     def string(self, v: Any, at: str) -> None:
         if not isinstance(v, str):
@@ -122,7 +145,9 @@ class _Walker:
         try:
             re.compile(v)
         except re.error as exc:
-            self.findings.add("ZCD311", self.file, at, f"{v!r} is not a valid regular expression: {exc}")
+            self.findings.add(
+                "ZCD311", self.file, at, f"{v!r} is not a valid regular expression: {exc}"
+            )
 
     def bool_or_schema(self, v: Any, at: str) -> None:
         if not isinstance(v, bool):
@@ -156,7 +181,9 @@ class _Walker:
 
     def string_array(self, v: Any, at: str) -> None:
         if not isinstance(v, list) or not v:
-            self.bad(at, "expected a non-empty list of names (draft-04 does not allow an empty list)")
+            self.bad(
+                at, "expected a non-empty list of names (draft-04 does not allow an empty list)"
+            )
             return
         for i, item in enumerate(v):
             if not isinstance(item, str):
@@ -170,7 +197,9 @@ class _Walker:
             self.bad(at, f"expected a mapping, got {_kind(v)}")
             return
         for name, sub in v.items():
-            (self.string_array if isinstance(sub, list) else self.schema)(sub, at + "/" + escape(name))
+            (self.string_array if isinstance(sub, list) else self.schema)(
+                sub, at + "/" + escape(name)
+            )
 
     def enum(self, v: Any, at: str) -> None:
         if not isinstance(v, list) or not v:
@@ -187,27 +216,50 @@ class _Walker:
         for name in names:
             if name not in SIMPLE_TYPES:
                 hint = " (draft-04 has no 'any')" if name == "any" else ""
-                self.bad(at, f"{json.dumps(name)} is not a JSON Schema type{hint}; "
-                             f"use one of {', '.join(SIMPLE_TYPES)}")
+                self.bad(
+                    at,
+                    f"{json.dumps(name)} is not a JSON Schema type{hint}; "
+                    f"use one of {', '.join(SIMPLE_TYPES)}",
+                )
 
     def anything(self, v: Any, at: str) -> None:
         pass
 
 
 DRAFT4: dict[str, Callable[[_Walker, Any, str], None]] = {
-    "id": _Walker.string, "$schema": _Walker.string, "title": _Walker.string,
-    "description": _Walker.string, "default": _Walker.anything,
-    "multipleOf": _Walker.positive, "maximum": _Walker.number, "minimum": _Walker.number,
-    "exclusiveMaximum": _Walker.boolean, "exclusiveMinimum": _Walker.boolean,
-    "maxLength": _Walker.count, "minLength": _Walker.count, "pattern": _Walker.regex,
-    "additionalItems": _Walker.bool_or_schema, "items": _Walker.schema_or_schemas,
-    "maxItems": _Walker.count, "minItems": _Walker.count, "uniqueItems": _Walker.boolean,
-    "maxProperties": _Walker.count, "minProperties": _Walker.count,
-    "required": _Walker.string_array, "additionalProperties": _Walker.bool_or_schema,
-    "definitions": _Walker.schema_map, "properties": _Walker.schema_map,
-    "patternProperties": _Walker.pattern_map, "dependencies": _Walker.dependencies,
-    "enum": _Walker.enum, "type": _Walker.type_, "format": _Walker.string,
-    "allOf": _Walker.schemas, "anyOf": _Walker.schemas, "oneOf": _Walker.schemas, "not": _Walker.schema,
+    "id": _Walker.string,
+    "$schema": _Walker.string,
+    "title": _Walker.string,
+    "description": _Walker.string,
+    "default": _Walker.anything,
+    "multipleOf": _Walker.positive,
+    "maximum": _Walker.number,
+    "minimum": _Walker.number,
+    "exclusiveMaximum": _Walker.boolean,
+    "exclusiveMinimum": _Walker.boolean,
+    "maxLength": _Walker.count,
+    "minLength": _Walker.count,
+    "pattern": _Walker.regex,
+    "additionalItems": _Walker.bool_or_schema,
+    "items": _Walker.schema_or_schemas,
+    "maxItems": _Walker.count,
+    "minItems": _Walker.count,
+    "uniqueItems": _Walker.boolean,
+    "maxProperties": _Walker.count,
+    "minProperties": _Walker.count,
+    "required": _Walker.string_array,
+    "additionalProperties": _Walker.bool_or_schema,
+    "definitions": _Walker.schema_map,
+    "properties": _Walker.schema_map,
+    "patternProperties": _Walker.pattern_map,
+    "dependencies": _Walker.dependencies,
+    "enum": _Walker.enum,
+    "type": _Walker.type_,
+    "format": _Walker.string,
+    "allOf": _Walker.schemas,
+    "anyOf": _Walker.schemas,
+    "oneOf": _Walker.schemas,
+    "not": _Walker.schema,
 }
 
 
@@ -235,25 +287,44 @@ def check_object_schema(schema: Any, pointer: str, file: str, findings: Findings
         add("ZCD305", file, pointer + "/additionalProperties", MSG_ADDITIONAL)
     for keyword, code in (("$schema", "ZCD307"), ("patternProperties", "ZCD308")):
         if keyword in schema:
-            add(code, file, pointer + "/" + escape(keyword), MSG_NOT_ALLOWED.format(keyword),
-                key=True)
+            add(
+                code,
+                file,
+                pointer + "/" + escape(keyword),
+                MSG_NOT_ALLOWED.format(keyword),
+                key=True,
+            )
             walker.unsupported.pop(keyword, None)
     _zendesk_properties(schema, pointer, file, findings)
-    size = len(json.dumps({**schema, "additionalProperties": False}, separators=(",", ":"),
-                          ensure_ascii=False).encode("utf-8"))
+    size = len(
+        json.dumps(
+            {**schema, "additionalProperties": False}, separators=(",", ":"), ensure_ascii=False
+        ).encode("utf-8")
+    )
     if size > LIMIT["schema_bytes"]:
-        add("ZCD312", file, pointer,
-            f"the schema is {size:,} bytes as JSON; Zendesk stores at most {LIMIT['schema_bytes']:,} (32 KB)")
+        add(
+            "ZCD312",
+            file,
+            pointer,
+            f"the schema is {size:,} bytes as JSON; Zendesk stores at most "
+            f"{LIMIT['schema_bytes']:,} (32 KB)",
+        )
     for keyword, places in walker.unsupported.items():
         if keyword in UNCONFIRMED:
             why = f"Zendesk's docs do not confirm support for {keyword!r}"
         else:
             why = f"Zendesk is not known to support {keyword!r}"
-        more = f" (and {len(places) - 1} more place{'s' if len(places) > 2 else ''} in this schema)" if len(places) > 1 else ""
+        more = (
+            f" (and {len(places) - 1} more place{'s' if len(places) > 2 else ''} in this schema)"
+            if len(places) > 1
+            else ""
+        )
         add("ZCD313", file, places[0], why + more, key=True)
 
 
-def _zendesk_properties(schema: dict[str, Any], pointer: str, file: str, findings: Findings) -> None:
+def _zendesk_properties(
+    schema: dict[str, Any], pointer: str, file: str, findings: Findings
+) -> None:
     """Property names, 'type' on every property and 'required' entries, at every level."""
     properties = schema.get("properties")
     if isinstance(properties, dict):
@@ -271,8 +342,12 @@ def _zendesk_properties(schema: dict[str, Any], pointer: str, file: str, finding
         declared = properties if isinstance(properties, dict) else {}
         for i, name in enumerate(required):
             if isinstance(name, str) and name not in declared:
-                findings.add("ZCD309", file, f"{pointer}/required/{i}",
-                           f"required property {name!r} is not declared in 'properties'")
+                findings.add(
+                    "ZCD309",
+                    file,
+                    f"{pointer}/required/{i}",
+                    f"required property {name!r} is not declared in 'properties'",
+                )
     items = schema.get("items")
     if isinstance(items, dict):
         _zendesk_properties(items, pointer + "/items", file, findings)

@@ -19,18 +19,41 @@ from zcd_schema.project.findings import Findings
 from zcd_schema.project.yamlio import escape
 
 OPAQUE_DEFS = ("objectSchema", "payloadSchema")
-OWNED_BY_RULES = {"propertyNames", "maxItems", "minItems", "maxLength", "minLength", "uniqueItems", "not"}
-CREDENTIAL_KEYS = {"token", "api_token", "oauth_token", "access_token", "password", "secret", "email", "api_key"}
+OWNED_BY_RULES = {
+    "propertyNames",
+    "maxItems",
+    "minItems",
+    "maxLength",
+    "minLength",
+    "uniqueItems",
+    "not",
+}
+CREDENTIAL_KEYS = {
+    "token",
+    "api_token",
+    "oauth_token",
+    "access_token",
+    "password",
+    "secret",
+    "email",
+    "api_key",
+}
 _JSON_TYPES = {
-    "object": "a mapping", "array": "a list", "string": "text", "boolean": "true or false",
-    "integer": "a whole number", "number": "a number", "null": "nothing (null)",
+    "object": "a mapping",
+    "array": "a list",
+    "string": "text",
+    "boolean": "true or false",
+    "integer": "a whole number",
+    "number": "a number",
+    "null": "nothing (null)",
 }
 
 
 def load_schema(name: str) -> dict[str, Any]:
     """A shipped JSON Schema: ``document`` or ``config``."""
     text = resources.files("zcd_schema").joinpath(f"schemas/{name}.schema.json").read_text("utf-8")
-    return json.loads(text)
+    schema: dict[str, Any] = json.loads(text)
+    return schema
 
 
 @cache
@@ -47,11 +70,15 @@ def _validator(name: str) -> Any:
 
 def _prepare(node: Any, defs: dict[str, Any]) -> Any:
     """The schema to validate with: local $refs inlined (no lookups while validating), keywords the
-    rules own and annotations removed. With the inner JSON Schemas opaque, nothing recursive is left."""
+    rules own and annotations removed. With the inner JSON Schemas opaque, nothing recursive is
+    left."""
     if not isinstance(node, dict):
         return node
     if "$ref" in node:
-        node = {**defs[node["$ref"].rsplit("/", 1)[1]], **{k: v for k, v in node.items() if k != "$ref"}}
+        node = {
+            **defs[node["$ref"].rsplit("/", 1)[1]],
+            **{k: v for k, v in node.items() if k != "$ref"},
+        }
     out: dict[str, Any] = {}
     for keyword, value in node.items():
         if keyword in OWNED_BY_RULES or keyword in _ANNOTATIONS:
@@ -108,18 +135,33 @@ def _report(error: Any, file: str, findings: Findings) -> None:
                 continue
             at = pointer + "/" + escape(key)
             if key.lower() in CREDENTIAL_KEYS:
-                findings.add("ZCD601", file, at, f"{key!r}: credentials are never written in YAML; "
-                           "set them in the environment (see the *_env settings of an account)", key=True)
+                findings.add(
+                    "ZCD601",
+                    file,
+                    at,
+                    f"{key!r}: credentials are never written in YAML; "
+                    "set them in the environment (see the *_env settings of an account)",
+                    key=True,
+                )
                 continue
             close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-            hint = f"; did you mean {close[0]!r}?" if close else f"; expected one of: {', '.join(allowed)}"
+            hint = (
+                f"; did you mean {close[0]!r}?"
+                if close
+                else f"; expected one of: {', '.join(allowed)}"
+            )
             findings.add("ZCD101", file, at, f"unknown {where} {key!r}{hint}", key=True)
     elif kind == "required":
         missing = [name for name in error.validator_value if name not in instance]
         for name in missing:
             findings.add("ZCD103", file, pointer, f"missing required field {name!r}", key=True)
     elif kind == "type":
-        findings.add("ZCD102", file, pointer, f"expected {_expected(error.validator_value)}, got {describe(instance)}")
+        findings.add(
+            "ZCD102",
+            file,
+            pointer,
+            f"expected {_expected(error.validator_value)}, got {describe(instance)}",
+        )
     elif kind in ("anyOf", "oneOf"):
         # Report the branches whose type matched; when none did, say which types would.
         matched = [sub for sub in error.context if sub.validator != "type"]
@@ -127,11 +169,18 @@ def _report(error: Any, file: str, findings: Findings) -> None:
             _report(sub, file, findings)
         if not matched:
             types = [sub.validator_value for sub in error.context]
-            findings.add("ZCD102", file, pointer, f"expected {_expected(types)}, got {describe(instance)}")
+            findings.add(
+                "ZCD102", file, pointer, f"expected {_expected(types)}, got {describe(instance)}"
+            )
     elif kind == "pattern":
         if pointer.endswith("_env"):
             return  # rules report these without repeating a value that may be a secret
-        findings.add("ZCD104", file, pointer, f"{instance!r} does not match the pattern {error.validator_value}")
+        findings.add(
+            "ZCD104",
+            file,
+            pointer,
+            f"{instance!r} does not match the pattern {error.validator_value}",
+        )
     elif kind == "enum":
         options = ", ".join(json.dumps(v) for v in error.validator_value)
         findings.add("ZCD104", file, pointer, f"{json.dumps(instance)} is not one of {options}")

@@ -36,7 +36,8 @@ class ValidationResult:
 
 
 def validate_project(root: Path | str, *, strict: bool = False) -> ValidationResult:
-    """Every problem of the project at ``root``, sorted by place; with ``strict`` warnings count as errors."""
+    """Every problem of the project at ``root``, sorted by place; with ``strict`` warnings count as
+    errors."""
     read = read_documents(root)
     project = build_project(read)
     diagnostics = sorted(read.problems + check_project(read, project), key=Diagnostic.sort_key)
@@ -56,14 +57,17 @@ def valid_project(root: Path | str) -> ValidationResult:
 
 def declared_summary(project: Project) -> str:
     """'3 object types, 2 relationship types, ...' for the lines that close a run."""
+
     def n(count: int, word: str) -> str:
         return f"{count:,} {word}{'' if count == 1 else 's'}"
 
     profile_types = sum(len(s.types) for s in project.profile_sources.values())
     event_types = sum(len(s.types) for s in project.event_sources.values())
-    return ", ".join([
-        n(len(project.object_types), "object type"),
-        n(len(project.relationship_types), "relationship type"),
-        f"{n(len(project.profile_sources), 'profile source')} ({n(profile_types, 'type')})",
-        f"{n(len(project.event_sources), 'event source')} ({n(event_types, 'type')})",
-    ])
+    return ", ".join(
+        [
+            n(len(project.object_types), "object type"),
+            n(len(project.relationship_types), "relationship type"),
+            f"{n(len(project.profile_sources), 'profile source')} ({n(profile_types, 'type')})",
+            f"{n(len(project.event_sources), 'event source')} ({n(event_types, 'type')})",
+        ]
+    )

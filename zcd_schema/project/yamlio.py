@@ -1,6 +1,7 @@
 """Hardened YAML reading, with the position of every key and value, and the writer import uses.
 
-libyaml's parser (``yaml.parse`` with ``CSafeLoader``) produces events; one iterative pass turns them
+libyaml's parser (``yaml.parse`` with ``CSafeLoader``) produces events; one iterative pass turns
+them
 into plain values (dict, list, str, int, float, bool, None) and two maps from JSON pointer to
 (line, column). We do not use ``yaml.compose``: PyYAML's C composer recurses and crashes the
 interpreter (a segmentation fault, not an exception) on a few tens of thousands of nested brackets,
@@ -10,7 +11,8 @@ What the loader refuses or warns about, with the codes of ``diagnostics.CODES``:
 files over 8 MiB, bytes that are not UTF-8, syntax errors, duplicate keys, keys that are not plain
 text, alias expansions past ``MAX_NODES`` (a "billion laughs" fails on the first alias that goes
 over), recursive aliases, nesting past ``MAX_DEPTH``, unknown tags, more than one document, and
-the YAML 1.1 surprises (``yes``/``no``/``on``/``off`` read as booleans, ``010`` as 8, ``1:20`` as 80).
+the YAML 1.1 surprises (``yes``/``no``/``on``/``off`` read as booleans, ``010`` as 8, ``1:20`` as
+80).
 Keys always stay the text the user wrote: ``on:`` is the key "on", ``2019-car:`` is "2019-car".
 """
 
@@ -70,7 +72,8 @@ class Document:
     ok: bool = True  # False when the file could not be read as a whole
 
     def position(self, pointer: str, *, key: bool = False) -> Position:
-        """Where ``pointer`` is written: its key (``key=True``) or its value; else its nearest parent."""
+        """Where ``pointer`` is written: its key (``key=True``) or its value; else its nearest
+        parent."""
         p = pointer
         while True:
             if key and p in self.keys:
@@ -97,7 +100,16 @@ class _Abort(Exception):
 
 
 class _Frame:
-    __slots__ = ("anchor", "container", "explicit", "key", "key_pos", "merged", "pointer", "start_count")
+    __slots__ = (
+        "anchor",
+        "container",
+        "explicit",
+        "key",
+        "key_pos",
+        "merged",
+        "pointer",
+        "start_count",
+    )
 
     def __init__(self, container: Any, pointer: str, anchor: str | None, start_count: int) -> None:
         self.container = container
@@ -142,7 +154,10 @@ def load_bytes(data: bytes) -> Document:
         line = before.count(b"\n") + 1
         column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
         return _failed(
-            "ZCD003", f"byte 0x{data[exc.start]:02x} is not valid UTF-8; save the file as UTF-8", line, column
+            "ZCD003",
+            f"byte 0x{data[exc.start]:02x} is not valid UTF-8; save the file as UTF-8",
+            line,
+            column,
         )
     text = text.removeprefix("\ufeff")
     return load_text(text)
@@ -161,7 +176,7 @@ def _scalar(event: ScalarEvent, pointer: str, pos: Position, issues: list[YamlIs
     value = event.value
     tag = event.tag
     if tag is None or tag == "!":
-        tag = _resolver.resolve(yaml.ScalarNode, value, event.implicit)
+        tag = _resolver.resolve(yaml.ScalarNode, value, event.implicit)  # type: ignore[no-untyped-call]
     if tag in _KEEP_AS_TEXT:
         return value
     if tag == _NULL:
@@ -169,24 +184,40 @@ def _scalar(event: ScalarEvent, pointer: str, pos: Position, issues: list[YamlIs
     if tag == _BOOL:
         lowered = value.lower()
         if lowered not in ("true", "false"):
-            issues.append(YamlIssue(
-                "ZCD008",
-                f"{value!r} is read as the boolean {'true' if lowered in ('yes', 'on', 'y') else 'false'} (YAML 1.1); "
-                f"quote it ('{value}') if you meant the text",
-                *pos, pointer,
-            ))
+            issues.append(
+                YamlIssue(
+                    "ZCD008",
+                    f"{value!r} is read as the boolean "
+                    f"{'true' if lowered in ('yes', 'on', 'y') else 'false'} (YAML 1.1); "
+                    f"quote it ('{value}') if you meant the text",
+                    *pos,
+                    pointer,
+                )
+            )
         return lowered in ("true", "yes", "on", "y")
     if tag in (_INT, _FLOAT):
         node = yaml.ScalarNode(tag, value)
-        number = _constructor.construct_yaml_int(node) if tag == _INT else _constructor.construct_yaml_float(node)
-        if event.implicit[0] and (_SEXAGESIMAL.match(value) or (tag == _INT and _OCTAL.match(value))):
-            issues.append(YamlIssue(
-                "ZCD009",
-                f"{value!r} is read as the number {number} (YAML 1.1); quote it ('{value}') if you meant the text",
-                *pos, pointer,
-            ))
+        number = (
+            _constructor.construct_yaml_int(node)
+            if tag == _INT
+            else _constructor.construct_yaml_float(node)
+        )
+        if event.implicit[0] and (
+            _SEXAGESIMAL.match(value) or (tag == _INT and _OCTAL.match(value))
+        ):
+            issues.append(
+                YamlIssue(
+                    "ZCD009",
+                    f"{value!r} is read as the number {number} (YAML 1.1); quote it ('{value}') "
+                    "if you meant the text",
+                    *pos,
+                    pointer,
+                )
+            )
         return number
-    raise _Abort(YamlIssue("ZCD011", f"unsupported tag {event.tag!r}; use plain YAML values", *pos, pointer))
+    raise _Abort(
+        YamlIssue("ZCD011", f"unsupported tag {event.tag!r}; use plain YAML values", *pos, pointer)
+    )
 
 
 def _build(text: str, doc: Document) -> None:
@@ -198,7 +229,9 @@ def _build(text: str, doc: Document) -> None:
     documents = 0
     skip_depth = 0  # > 0 while skipping a complex key's events
 
-    event: Any  # PyYAML's stubs type events as the base class; the loop dispatches on the exact class
+    event: (
+        Any  # PyYAML's stubs type events as the base class; the loop dispatches on the exact class
+    )
     for event in yaml.parse(text, Loader=_Loader):
         cls = type(event)
         if skip_depth:
@@ -211,10 +244,15 @@ def _build(text: str, doc: Document) -> None:
             documents += 1
             if documents > 1:
                 mark = event.start_mark
-                issues.append(YamlIssue(
-                    "ZCD013", "a file holds one YAML document; a second one starts here",
-                    mark.line + 1, mark.column + 1, "",
-                ))
+                issues.append(
+                    YamlIssue(
+                        "ZCD013",
+                        "a file holds one YAML document; a second one starts here",
+                        mark.line + 1,
+                        mark.column + 1,
+                        "",
+                    )
+                )
                 return
             continue
         if cls is MappingEndEvent or cls is SequenceEndEvent:
@@ -228,7 +266,12 @@ def _build(text: str, doc: Document) -> None:
                 anchors[frame.anchor] = (frame.container, count - frame.start_count)
                 open_anchors.discard(frame.anchor)
             continue
-        if not (cls is ScalarEvent or cls is MappingStartEvent or cls is SequenceStartEvent or cls is AliasEvent):
+        if not (
+            cls is ScalarEvent
+            or cls is MappingStartEvent
+            or cls is SequenceStartEvent
+            or cls is AliasEvent
+        ):
             continue  # stream and document ends
 
         mark = event.start_mark
@@ -238,9 +281,14 @@ def _build(text: str, doc: Document) -> None:
         # A mapping's key.
         if parent is not None and parent.explicit is not None and parent.key is None:
             if cls is not ScalarEvent:
-                issues.append(YamlIssue(
-                    "ZCD007", "keys must be plain text, not a list, a mapping or an alias", *pos, parent.pointer
-                ))
+                issues.append(
+                    YamlIssue(
+                        "ZCD007",
+                        "keys must be plain text, not a list, a mapping or an alias",
+                        *pos,
+                        parent.pointer,
+                    )
+                )
                 if cls is not AliasEvent:
                     skip_depth = 1
                 parent.key = "\x00complex"  # its value is read and dropped
@@ -251,10 +299,15 @@ def _build(text: str, doc: Document) -> None:
                 continue
             if key in parent.explicit:
                 first = parent.explicit[key]
-                issues.append(YamlIssue(
-                    "ZCD002", f"duplicate key {key!r}: already defined at line {first[0]}, column {first[1]}",
-                    *pos, parent.pointer + "/" + escape(key),
-                ))
+                issues.append(
+                    YamlIssue(
+                        "ZCD002",
+                        f"duplicate key {key!r}: already defined at line {first[0]}, column "
+                        f"{first[1]}",
+                        *pos,
+                        parent.pointer + "/" + escape(key),
+                    )
+                )
                 parent.key = "\x00duplicate"
                 continue
             parent.explicit[key] = pos
@@ -267,25 +320,41 @@ def _build(text: str, doc: Document) -> None:
             pointer = ""
         elif parent.explicit is not None:
             key_text: str = parent.key  # type: ignore[assignment]  # a value follows its key, never None here
-            pointer = parent.pointer + "/" + escape(key_text) if not key_text.startswith("\x00") else parent.pointer
+            pointer = (
+                parent.pointer + "/" + escape(key_text)
+                if not key_text.startswith("\x00")
+                else parent.pointer
+            )
         else:
             pointer = f"{parent.pointer}/{len(parent.container)}"
 
         anchor = getattr(event, "anchor", None)
         if cls is AliasEvent:
             if event.anchor in open_anchors:
-                raise _Abort(YamlIssue("ZCD005", f"alias *{event.anchor} refers to itself", *pos, pointer))
+                raise _Abort(
+                    YamlIssue("ZCD005", f"alias *{event.anchor} refers to itself", *pos, pointer)
+                )
             if event.anchor not in anchors:
-                raise _Abort(YamlIssue("ZCD001", f"alias *{event.anchor} names no anchor defined before it", *pos, pointer))
+                raise _Abort(
+                    YamlIssue(
+                        "ZCD001",
+                        f"alias *{event.anchor} names no anchor defined before it",
+                        *pos,
+                        pointer,
+                    )
+                )
             value, size = anchors[event.anchor]
             count += size
             if count > MAX_NODES:
-                raise _Abort(YamlIssue(
-                    "ZCD005",
-                    f"aliases expand this file past {MAX_NODES:,} values (an alias bomb?); "
-                    "write the values out or use fewer aliases",
-                    *pos, pointer,
-                ))
+                raise _Abort(
+                    YamlIssue(
+                        "ZCD005",
+                        f"aliases expand this file past {MAX_NODES:,} values (an alias bomb?); "
+                        "write the values out or use fewer aliases",
+                        *pos,
+                        pointer,
+                    )
+                )
         else:
             count += 1
             if cls is ScalarEvent:
@@ -294,11 +363,20 @@ def _build(text: str, doc: Document) -> None:
                     anchors[anchor] = (value, 1)
             else:
                 if len(stack) >= MAX_DEPTH:
-                    raise _Abort(YamlIssue(
-                        "ZCD012", f"nesting is deeper than {MAX_DEPTH} levels", *pos, pointer
-                    ))
+                    raise _Abort(
+                        YamlIssue(
+                            "ZCD012", f"nesting is deeper than {MAX_DEPTH} levels", *pos, pointer
+                        )
+                    )
                 if event.tag not in (None, "!", _TAG + "map", _TAG + "seq"):
-                    raise _Abort(YamlIssue("ZCD011", f"unsupported tag {event.tag!r}; use plain YAML values", *pos, pointer))
+                    raise _Abort(
+                        YamlIssue(
+                            "ZCD011",
+                            f"unsupported tag {event.tag!r}; use plain YAML values",
+                            *pos,
+                            pointer,
+                        )
+                    )
                 value = {} if cls is MappingStartEvent else []
                 if anchor is not None:
                     open_anchors.add(anchor)
@@ -312,7 +390,9 @@ def _build(text: str, doc: Document) -> None:
             if key == "\x00merge":
                 sources = value if isinstance(value, list) else [value]
                 if not all(isinstance(s, dict) for s in sources):
-                    issues.append(YamlIssue("ZCD104", "'<<' merges mappings only", *pos, parent.pointer))
+                    issues.append(
+                        YamlIssue("ZCD104", "'<<' merges mappings only", *pos, parent.pointer)
+                    )
                 else:
                     parent.merged = (parent.merged or []) + sources
             elif not key.startswith("\x00"):  # type: ignore[union-attr]  # set when the key was read
@@ -340,5 +420,11 @@ class _Dumper(yaml.SafeDumper):
 def dump_yaml(document: dict[str, Any]) -> str:
     """YAML that this module reads back as the same value: PyYAML's safe dumper quotes every string
     YAML would read as something else (``on``, ``yes``, ``010``, ``1:20``, ``null``...)."""
-    return yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False,
-                     width=100)
+    return yaml.dump(
+        document,
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=False,
+        width=100,
+    )

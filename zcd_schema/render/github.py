@@ -32,8 +32,15 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def github_annotation(level: str, message: str, *, file: str | None = None, line: int | None = None,
-                      column: int | None = None, title: str | None = None) -> str:
+def github_annotation(
+    level: str,
+    message: str,
+    *,
+    file: str | None = None,
+    line: int | None = None,
+    column: int | None = None,
+    title: str | None = None,
+) -> str:
     """One workflow command (``::error file=...,line=...::message``), escaped as GitHub requires."""
     props = []
     if file is not None:
@@ -44,7 +51,11 @@ def github_annotation(level: str, message: str, *, file: str | None = None, line
         props.append(f"col={column}")
     if title is not None:
         props.append(f"title={_escape_property(title)}")
-    return f"::{level} {','.join(props)}::{_escape_data(message)}" if props else f"::{level}::{_escape_data(message)}"
+    return (
+        f"::{level} {','.join(props)}::{_escape_data(message)}"
+        if props
+        else f"::{level}::{_escape_data(message)}"
+    )
 
 
 def render_annotations(items: list[Annotation], nouns: dict[str, str]) -> str:
@@ -57,12 +68,21 @@ def render_annotations(items: list[Annotation], nouns: dict[str, str]) -> str:
         cap = ANNOTATIONS_PER_LEVEL
         shown = group if len(group) <= cap else group[: cap - 1]
         for a in shown:
-            out.append(github_annotation(a.level, a.message, file=a.file, line=a.line, column=a.column, title=a.title))
+            out.append(
+                github_annotation(
+                    a.level, a.message, file=a.file, line=a.line, column=a.column, title=a.title
+                )
+            )
         if len(group) > len(shown):
             more = len(group) - len(shown)
-            out.append(github_annotation(level, f"+{more} more {nouns.get(level, level + 's')} not shown as "
-                                                f"annotations (GitHub shows {cap} per step); they are listed in the log",
-                                         title="zcd-schema"))
-            overflow.extend(group[len(shown):])
+            out.append(
+                github_annotation(
+                    level,
+                    f"+{more} more {nouns.get(level, level + 's')} not shown as "
+                    f"annotations (GitHub shows {cap} per step); they are listed in the log",
+                    title="zcd-schema",
+                )
+            )
+            overflow.extend(group[len(shown) :])
     out.extend(a.log_line for a in overflow)
     return "".join(line + "\n" for line in out)

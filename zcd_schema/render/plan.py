@@ -29,8 +29,17 @@ class PlanView:
     project: str = "."
     failures: Sequence[tuple[str, str]] = ()
     several: bool = False
-_COLOURS = {"create": "32", "update": "33", "replace": "35", "delete": "31",
-            "safe": "32", "breaking": "33", "destructive": "1;31"}
+
+
+_COLOURS = {
+    "create": "32",
+    "update": "33",
+    "replace": "35",
+    "delete": "31",
+    "safe": "32",
+    "breaking": "33",
+    "destructive": "1;31",
+}
 
 
 def _paint(text: str, code: str, color: bool) -> str:
@@ -46,13 +55,16 @@ def plan_summary(plan: Plan) -> str:
 
 
 def plan_text(plan: Plan, color: bool = False, display: Display | None = None) -> str:
-    """``display`` maps project-relative files to shown paths; with it, each change names its declaration."""
+    """``display`` maps project-relative files to shown paths; with it, each change names its
+    declaration."""
     out = [f"Account: {plan.account.describe()}", ""]
     for change in plan.changes:
         symbol = _paint(SYMBOLS[change.action], _COLOURS[change.action], color)
         risk = _paint(change.risk, _COLOURS[change.risk], color)
         at = change.declared_at
-        where = f"  ({display(at.file)}:{at.line})" if display is not None and at is not None else ""
+        where = (
+            f"  ({display(at.file)}:{at.line})" if display is not None and at is not None else ""
+        )
         out.append(f"  {symbol} {change.label}: {change.action}, {risk}{where}")
         out += [f"      {reason}" for reason in change.reasons]
     if plan.changes:
@@ -68,27 +80,41 @@ def plan_text(plan: Plan, color: bool = False, display: Display | None = None) -
     return "\n".join(out) + "\n"
 
 
-def plans_json(plans: Sequence[Plan], failures: Sequence[tuple[str, str]] = (), several: bool = False) -> str:
-    """The plan document; for several plans (or accounts), ``{"plans": [...], "failures": [...]}``."""
+def plans_json(
+    plans: Sequence[Plan], failures: Sequence[tuple[str, str]] = (), several: bool = False
+) -> str:
+    """The plan document; for several plans (or accounts), ``{"plans": [...], "failures":
+    [...]}``."""
     if len(plans) == 1 and not several:
         return to_json(plans[0])
-    document = {"plans": [to_document(p) for p in plans],
-                "failures": [{"account": a, "message": m} for a, m in failures]}
+    document = {
+        "plans": [to_document(p) for p in plans],
+        "failures": [{"account": a, "message": m} for a, m in failures],
+    }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-COMMENT_LIMIT = 65_536  # GitHub's limit on a comment body, in characters; we count bytes, which is stricter
+COMMENT_LIMIT = (
+    65_536  # GitHub's limit on a comment body, in characters; we count bytes, which is stricter
+)
 MARKER = "<!-- zcd-schema plan: project={project} accounts={accounts} -->"
 _RISK_ORDER = ("destructive", "breaking", "safe")
 
 
 def marker(project: str, accounts: list[str]) -> str:
     """The hidden first line of a plan comment: a workflow finds its own earlier comment by it."""
-    return MARKER.format(project=project.replace("-->", ""), accounts=",".join(sorted(accounts)).replace("-->", ""))
+    return MARKER.format(
+        project=project.replace("-->", ""), accounts=",".join(sorted(accounts)).replace("-->", "")
+    )
 
 
-def plan_markdown(plans: Sequence[Plan] | Plan, *, project: str = ".", failures: Sequence[tuple[str, str]] = (),
-                  limit: int = COMMENT_LIMIT) -> str:
+def plan_markdown(
+    plans: Sequence[Plan] | Plan,
+    *,
+    project: str = ".",
+    failures: Sequence[tuple[str, str]] = (),
+    limit: int = COMMENT_LIMIT,
+) -> str:
     """A pull-request comment: marker, risk summary (destructive first), then per account one
     collapsible section per change. Kept under ``limit`` bytes by folding the least risky details
     first (schema diffs, then reasons, then whole lines), saying what was left out."""
@@ -101,7 +127,8 @@ def plan_markdown(plans: Sequence[Plan] | Plan, *, project: str = ".", failures:
 
     def total() -> int:
         body = len(head.encode()) + sum(len(h.encode()) + len(f.encode()) for h, _, f in sections)
-        return body + sum(piece.size() for _, pieces, _ in sections for piece in pieces) + 400  # the note
+        # the note
+        return body + sum(piece.size() for _, pieces, _ in sections for piece in pieces) + 400
 
     everything = [p for _, pieces, _ in sections for p in pieces]
     # Start with one line per change and add detail, riskiest first (destructive reasons, then
@@ -118,37 +145,56 @@ def plan_markdown(plans: Sequence[Plan] | Plan, *, project: str = ".", failures:
     if size <= limit:
         for risk in _RISK_ORDER:
             for level in (1, 2):
-                for piece in (p for p in everything if p.change.risk == risk and p.level == level - 1):
+                for piece in (
+                    p for p in everything if p.change.risk == risk and p.level == level - 1
+                ):
                     grown = size - piece.size() + piece.size_at(level)
                     if grown <= limit:
                         piece.level, size = level, grown
-    folded = {"diff": sum(1 for p in everything if 0 <= p.level < 2),
-              "reasons": sum(1 for p in everything if p.level == 0),
-              "line": sum(1 for p in everything if p.level < 0)}
+    folded = {
+        "diff": sum(1 for p in everything if 0 <= p.level < 2),
+        "reasons": sum(1 for p in everything if p.level == 0),
+        "line": sum(1 for p in everything if p.level < 0),
+    }
     out = [head]
     for header, pieces, footer in sections:
         out.append(header)
         out += [piece.render() for piece in pieces if piece.level >= 0]
         out.append(footer)
-    left_out = [f"{n} {label}" for n, label in ((folded["diff"], "schema diffs"), (folded["reasons"], "lists of reasons"),
-                                                 (folded["line"], "changes")) if n]
+    left_out = [
+        f"{n} {label}"
+        for n, label in (
+            (folded["diff"], "schema diffs"),
+            (folded["reasons"], "lists of reasons"),
+            (folded["line"], "changes"),
+        )
+        if n
+    ]
     if left_out:
-        out.append(f"_Left out to stay under GitHub's comment limit: {', '.join(left_out)}, least risky first. "
-                   "The job log and the saved plan (`zcd-schema show FILE`) have everything._\n")
+        out.append(
+            f"_Left out to stay under GitHub's comment limit: {', '.join(left_out)}, least risky "
+            "first. "
+            "The job log and the saved plan (`zcd-schema show FILE`) have everything._\n"
+        )
     return "\n\n".join(part.strip("\n") for part in out if part.strip()) + "\n"
 
 
 def _markdown_head(plans: list[Plan], project: str, failures: list[tuple[str, str]]) -> str:
     accounts = [p.account.name for p in plans] + [name for name, _ in failures]
     out = [marker(project, accounts), "## zcd-schema plan", ""]
-    out += ["| account | create | update | replace | delete | unmanaged | highest risk |",
-            "|---|---:|---:|---:|---:|---:|---|"]
+    out += [
+        "| account | create | update | replace | delete | unmanaged | highest risk |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
     for plan in plans:
         counts = plan.summary
         risk = plan.highest_risk
         shown = "no changes" if risk is None else _risk_cell(risk)
-        out.append(f"| {plan.account.describe()} | {counts['create']} | {counts['update']} | {counts['replace']} | "
-                   f"{counts['delete']} | {counts['unmanaged']} | {shown} |")
+        out.append(
+            f"| {plan.account.describe()} | {counts['create']} | {counts['update']} | "
+            f"{counts['replace']} | "
+            f"{counts['delete']} | {counts['unmanaged']} | {shown} |"
+        )
     for name, message in failures:
         out.append(f"| {name} | | | | | | **not planned**: {_cell(message)} |")
     out.append("")
@@ -156,22 +202,34 @@ def _markdown_head(plans: list[Plan], project: str, failures: list[tuple[str, st
     for risk, alert in (("destructive", "CAUTION"), ("breaking", "WARNING")):
         found = [(p, c) for p in plans for c in p.changes if c.risk == risk]
         if found:
-            out += [f"> [!{alert}]", f"> **{len(found)} {risk} change{'s' if len(found) > 1 else ''}:**"]
+            out += [
+                f"> [!{alert}]",
+                f"> **{len(found)} {risk} change{'s' if len(found) > 1 else ''}:**",
+            ]
             for plan, c in found[:20]:
                 where = f" on {plan.account.name}" if several else ""
-                out.append(f"> - {c.action} {c.label}{where}: {_cell(c.reasons[0] if c.reasons else '')}")
+                out.append(
+                    f"> - {c.action} {c.label}{where}: {_cell(c.reasons[0] if c.reasons else '')}"
+                )
             if len(found) > 20:
                 out.append(f"> - and {len(found) - 20} more, below")
             out.append("")
     if failures:
-        out += ["> [!CAUTION]", "> **Accounts that could not be planned:** "
-                + "; ".join(f"{name}: {_cell(message)}" for name, message in failures), ""]
+        out += [
+            "> [!CAUTION]",
+            "> **Accounts that could not be planned:** "
+            + "; ".join(f"{name}: {_cell(message)}" for name, message in failures),
+            "",
+        ]
     return "\n".join(out) + "\n"
 
 
 def _account_header(plan: Plan) -> str:
-    return (f"### {plan.account.describe()}\n\nPlanned {plan.created_at} by zcd-schema {plan.tool_version}. "
-            f"{plan_summary(plan)}\n")
+    return (
+        f"### {plan.account.describe()}\n\nPlanned {plan.created_at} by zcd-schema "
+        f"{plan.tool_version}. "
+        f"{plan_summary(plan)}\n"
+    )
 
 
 def _account_footer(plan: Plan) -> str:
@@ -184,7 +242,8 @@ def _account_footer(plan: Plan) -> str:
 
 
 class _Piece:
-    """One change in the comment, at a level of detail: 2 reasons and diff, 1 reasons, 0 a line, -1 gone."""
+    """One change in the comment, at a level of detail: 2 reasons and diff, 1 reasons, 0 a line, -1
+    gone."""
 
     def __init__(self, change: Change) -> None:
         self.change = change
@@ -244,8 +303,12 @@ def _content_diff(before: Any, after: Any) -> str:
 def apply_report_text(report: ApplyReport) -> str:
     """What an apply did, after it stopped part-way."""
     out = []
-    for state, title in (("applied", "Applied"), ("partly applied", "Partly applied"), ("failed", "Failed"),
-                         ("not attempted", "Not attempted")):
+    for state, title in (
+        ("applied", "Applied"),
+        ("partly applied", "Partly applied"),
+        ("failed", "Failed"),
+        ("not attempted", "Not attempted"),
+    ):
         items = report.with_state(state)
         if not items:
             continue
@@ -263,8 +326,11 @@ def apply_report_text(report: ApplyReport) -> str:
 _LEVEL = {"destructive": "error", "breaking": "warning", "safe": "notice"}
 
 
-def plan_github(plans: Sequence[Plan], display: Display, failures: Sequence[tuple[str, str]] = ()) -> str:
-    """Annotations at each change's declaration (destructive: error, breaking: warning, safe: notice),
+def plan_github(
+    plans: Sequence[Plan], display: Display, failures: Sequence[tuple[str, str]] = ()
+) -> str:
+    """Annotations at each change's declaration (destructive: error, breaking: warning, safe:
+    notice),
     capped per level with a "+N more" line, then the text plan(s) for the log."""
     several = len(plans) + len(failures) > 1
     items = []
@@ -275,20 +341,44 @@ def plan_github(plans: Sequence[Plan], display: Display, failures: Sequence[tupl
             at = c.declared_at
             file = display(at.file) if at is not None else None
             prefix = f"{file}:{at.line}:{at.column}: " if at is not None else ""
-            items.append(Annotation(_LEVEL[c.risk], message, f"{prefix}{c.risk}: {message}", file=file,
-                                    line=at.line if at else None, column=at.column if at else None,
-                                    title=f"zcd-schema: {c.risk} change"))
+            items.append(
+                Annotation(
+                    _LEVEL[c.risk],
+                    message,
+                    f"{prefix}{c.risk}: {message}",
+                    file=file,
+                    line=at.line if at else None,
+                    column=at.column if at else None,
+                    title=f"zcd-schema: {c.risk} change",
+                )
+            )
     for name, message in failures:
-        items.append(Annotation("error", f"account {name} could not be planned: {message}",
-                                f"error: account {name}: {message}", title="zcd-schema: account not planned"))
-    annotations = render_annotations(items, {"error": "destructive changes or failures",
-                                             "warning": "breaking changes", "notice": "safe changes"})
+        items.append(
+            Annotation(
+                "error",
+                f"account {name} could not be planned: {message}",
+                f"error: account {name}: {message}",
+                title="zcd-schema: account not planned",
+            )
+        )
+    annotations = render_annotations(
+        items,
+        {
+            "error": "destructive changes or failures",
+            "warning": "breaking changes",
+            "notice": "safe changes",
+        },
+    )
     return annotations + "\n".join(plan_text(plan, display=display) for plan in plans)
 
 
 RENDERERS: dict[str, Callable[[Sequence[Plan], PlanView], str]] = {
-    "text": lambda plans, view: "\n".join(plan_text(p, color=view.color, display=view.display) for p in plans),
-    "markdown": lambda plans, view: plan_markdown(plans, project=view.project, failures=view.failures),
+    "text": lambda plans, view: "\n".join(
+        plan_text(p, color=view.color, display=view.display) for p in plans
+    ),
+    "markdown": lambda plans, view: plan_markdown(
+        plans, project=view.project, failures=view.failures
+    ),
     "json": lambda plans, view: plans_json(plans, view.failures, view.several),
     "github": lambda plans, view: plan_github(plans, view.display, view.failures),
 }

@@ -1,4 +1,5 @@
-"""Validation results as text, JSON, GitHub workflow annotations, SARIF 2.1.0 and a markdown summary.
+"""Validation results as text, JSON, GitHub workflow annotations, SARIF 2.1.0 and a markdown
+summary.
 
 ``display`` maps a file (relative to the project root) to the path shown to the user: relative to
 the working directory, so that terminals, editors and GitHub (which runs from the repository root)
@@ -31,8 +32,7 @@ def validation_summary(result: ValidationResult, where: str) -> str:
     checked = f"{files} file{'' if files == 1 else 's'} in {where}"
     if result.errors or result.warnings:
         e, w = result.errors, result.warnings
-        return (f"{e} error{'' if e == 1 else 's'}, {w} warning{'' if w == 1 else 's'} "
-                f"({checked})")
+        return f"{e} error{'' if e == 1 else 's'}, {w} warning{'' if w == 1 else 's'} ({checked})"
     return f"valid: {checked}: {declared_summary(result.project)}"
 
 
@@ -46,8 +46,15 @@ def validation_json(result: ValidationResult) -> str:
         "errors": result.errors,
         "warnings": result.warnings,
         "diagnostics": [
-            {"severity": d.severity, "code": d.code, "file": d.file, "line": d.line, "column": d.column,
-             "pointer": d.pointer, "message": d.message}
+            {
+                "severity": d.severity,
+                "code": d.code,
+                "file": d.file,
+                "line": d.line,
+                "column": d.column,
+                "pointer": d.pointer,
+                "message": d.message,
+            }
             for d in result.diagnostics
         ],
     }
@@ -57,9 +64,15 @@ def validation_json(result: ValidationResult) -> str:
 def validation_github(result: ValidationResult, display: Display) -> str:
     """Annotations, errors first, at most 10 per level (see ``render.github``)."""
     items = [
-        Annotation("error" if d.severity == ERROR else "warning",
-                   f"{d.pointer}: {d.message}" if d.pointer else d.message, _line(d, display),
-                   file=display(d.file), line=d.line, column=d.column, title=d.code)
+        Annotation(
+            "error" if d.severity == ERROR else "warning",
+            f"{d.pointer}: {d.message}" if d.pointer else d.message,
+            _line(d, display),
+            file=display(d.file),
+            line=d.line,
+            column=d.column,
+            title=d.code,
+        )
         for d in result.diagnostics
     ]
     return render_annotations(items, {"error": "errors", "warning": "warnings"})
@@ -69,9 +82,13 @@ def validation_sarif(result: ValidationResult, display: Display) -> str:
     codes = list(CODES.values())
     index = {c.code: i for i, c in enumerate(codes)}
     rules = [
-        {"id": c.code, "name": c.code, "shortDescription": {"text": c.summary},
-         "defaultConfiguration": {"level": "error" if c.severity == ERROR else "warning"},
-         "helpUri": CODES_URL}
+        {
+            "id": c.code,
+            "name": c.code,
+            "shortDescription": {"text": c.summary},
+            "defaultConfiguration": {"level": "error" if c.severity == ERROR else "warning"},
+            "helpUri": CODES_URL,
+        }
         for c in codes
     ]
     results = []
@@ -84,41 +101,69 @@ def validation_sarif(result: ValidationResult, display: Display) -> str:
         }
         if d.pointer:
             location["logicalLocations"] = [{"fullyQualifiedName": d.pointer, "kind": "member"}]
-        results.append({
-            "ruleId": d.code, "ruleIndex": index[d.code],
-            "level": "error" if d.severity == ERROR else "warning",
-            "message": {"text": f"{d.pointer}: {d.message}" if d.pointer else d.message},
-            "locations": [location],
-        })
+        results.append(
+            {
+                "ruleId": d.code,
+                "ruleIndex": index[d.code],
+                "level": "error" if d.severity == ERROR else "warning",
+                "message": {"text": f"{d.pointer}: {d.message}" if d.pointer else d.message},
+                "locations": [location],
+            }
+        )
     log = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "zcd-schema", "version": __version__, "semanticVersion": __version__,
-                                "informationUri": PROJECT_URL, "rules": rules}},
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-        }],
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "zcd-schema",
+                        "version": __version__,
+                        "semanticVersion": __version__,
+                        "informationUri": PROJECT_URL,
+                        "rules": rules,
+                    }
+                },
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }
+        ],
     }
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
 
 
 def validation_markdown(result: ValidationResult, display: Display, limit: int = 1 << 20) -> str:
-    """For a job summary: the verdict, then a table of the diagnostics, cut (and said so) to fit ``limit`` bytes."""
+    """For a job summary: the verdict, then a table of the diagnostics, cut (and said so) to fit
+    ``limit`` bytes."""
     head = ["## zcd-schema validate", ""]
     if result.valid and not result.diagnostics:
-        return "\n".join(head + [f"Valid: {result.files_checked} files, {declared_summary(result.project)}."]) + "\n"
+        return (
+            "\n".join(
+                [*head, f"Valid: {result.files_checked} files, {declared_summary(result.project)}."]
+            )
+            + "\n"
+        )
     verdict = "Valid, with warnings" if result.valid else "**Invalid**"
-    head += [f"{verdict}: {result.errors} error{'' if result.errors == 1 else 's'}, {result.warnings} "
-             f"warning{'' if result.warnings == 1 else 's'} in {result.files_checked} files.", "",
-             "| where | severity | code | problem |", "|---|---|---|---|"]
+    head += [
+        (
+            f"{verdict}: {result.errors} error{'' if result.errors == 1 else 's'}, "
+            f"{result.warnings} warning{'' if result.warnings == 1 else 's'} "
+            f"in {result.files_checked} files."
+        ),
+        "",
+        "| where | severity | code | problem |",
+        "|---|---|---|---|",
+    ]
     text = "\n".join(head) + "\n"
     for rows, d in enumerate(result.diagnostics):
         message = (f"`{d.pointer}`: " if d.pointer else "") + d.message
-        row = (f"| `{display(d.file)}:{d.line}:{d.column}` | {d.severity} | {d.code} | "
-               f"{message.replace('|', chr(92) + '|').replace(chr(10), ' ')} |\n")
+        row = (
+            f"| `{display(d.file)}:{d.line}:{d.column}` | {d.severity} | {d.code} | "
+            f"{message.replace('|', chr(92) + '|').replace(chr(10), ' ')} |\n"
+        )
         if len((text + row).encode()) > limit - 200:
-            text += f"\n_{len(result.diagnostics) - rows} more not shown here (summary size limit); see the job log._\n"
+            left = len(result.diagnostics) - rows
+            text += f"\n_{left} more not shown here (summary size limit); see the job log._\n"
             break
         text += row
     return text

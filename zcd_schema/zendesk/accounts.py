@@ -1,4 +1,5 @@
-"""Which account a command talks to: ``zcd.yaml`` accounts, ``--account``/``--url``, credentials from
+"""Which account a command talks to: ``zcd.yaml`` accounts, ``--account``/``--url``, credentials
+from
 the environment only, and the built-in ``local`` account (the emulator, in-process)."""
 
 from __future__ import annotations
@@ -38,8 +39,13 @@ class Target:
         return f"{self.name} ({self.url})"
 
 
-def resolve_target(root: Path, settings: Settings, account: str | None = None, url: str | None = None,
-                   environ: Mapping[str, str] = os.environ) -> Target:
+def resolve_target(
+    root: Path,
+    settings: Settings,
+    account: str | None = None,
+    url: str | None = None,
+    environ: Mapping[str, str] = os.environ,
+) -> Target:
     if url is not None:
         problem = url_problem(url)
         if problem:
@@ -48,8 +54,10 @@ def resolve_target(root: Path, settings: Settings, account: str | None = None, u
     name = account or (None if url else settings.default_account)
     if name == LOCAL_ACCOUNT and name not in settings.accounts:
         if url:
-            raise UsageError("--url cannot be combined with the local account, which runs in-process; "
-                             "start `zcd-schema emulator serve` and pass its URL with --url instead")
+            raise UsageError(
+                "--url cannot be combined with the local account, which runs in-process; "
+                "start `zcd-schema emulator serve` and pass its URL with --url instead"
+            )
         return Target(LOCAL_ACCOUNT, LOCAL_BASE_URL, Credentials(), local_state=root / LOCAL_STATE)
     if name is None:
         entry = Account(name=urlsplit(url or "").netloc)
@@ -64,7 +72,9 @@ def resolve_target(root: Path, settings: Settings, account: str | None = None, u
     problem = url_problem(base)
     if problem:
         raise AccountError(f"account {entry.name!r}: {problem}")
-    return Target(entry.name, base.rstrip("/"), _credentials(entry, base, environ), entry.requests_per_minute)
+    return Target(
+        entry.name, base.rstrip("/"), _credentials(entry, base, environ), entry.requests_per_minute
+    )
 
 
 def _credentials(entry: Account, base: str, environ: Mapping[str, str]) -> Credentials:
@@ -77,22 +87,39 @@ def _credentials(entry: Account, base: str, environ: Mapping[str, str]) -> Crede
     if email and token:
         return Credentials(email=email, token=token)
     if email or token:
-        have, lack = (entry.email_env, entry.token_env) if email else (entry.token_env, entry.email_env)
-        raise AccountError(f"account {entry.name!r}: {have} is set but {lack} is not; set both, "
-                           f"or {entry.oauth_token_env} for OAuth")
+        have, lack = (
+            (entry.email_env, entry.token_env) if email else (entry.token_env, entry.email_env)
+        )
+        raise AccountError(
+            f"account {entry.name!r}: {have} is set but {lack} is not; set both, "
+            f"or {entry.oauth_token_env} for OAuth"
+        )
     if is_loopback_host(urlsplit(base).hostname or ""):
         return Credentials()  # an emulator on loopback may accept anonymous requests
-    raise AccountError(f"account {entry.name!r}: no credentials; set {entry.email_env} and {entry.token_env} "
-                       f"(an API token), or {entry.oauth_token_env}, in the environment")
+    raise AccountError(
+        f"account {entry.name!r}: no credentials; set {entry.email_env} and {entry.token_env} "
+        f"(an API token), or {entry.oauth_token_env}, in the environment"
+    )
 
 
-def open_client(target: Target, *, notify: Callable[[str], None] | None = None,
-                log_request: Callable[[str], None] | None = None, retry: RetryPolicy | None = None,
-                environ: Mapping[str, str] = os.environ) -> Client:
+def open_client(
+    target: Target,
+    *,
+    notify: Callable[[str], None] | None = None,
+    log_request: Callable[[str], None] | None = None,
+    retry: RetryPolicy | None = None,
+    environ: Mapping[str, str] = os.environ,
+) -> Client:
     """A client for ``target``; for the local account, with the emulator running in this process."""
     if target.local_state is None:
-        return Client(target.url, target.credentials, requests_per_minute=target.requests_per_minute,
-                      retry=retry, notify=notify, log_request=log_request)
+        return Client(
+            target.url,
+            target.credentials,
+            requests_per_minute=target.requests_per_minute,
+            retry=retry,
+            notify=notify,
+            log_request=log_request,
+        )
     from zcd_schema.emulator.app import Emulator
     from zcd_schema.emulator.faults import Faults, FaultSpecError
     from zcd_schema.emulator.store import Store
@@ -108,13 +135,22 @@ def open_client(target: Target, *, notify: Callable[[str], None] | None = None,
     _prepare_state_dir(target.local_state.parent)
     store = Store(target.local_state)
     app = Emulator(store, faults=faults)
-    return Client(target.url, transport=in_process_transport(app), retry=retry, notify=notify, log_request=log_request,
-                  on_close=store.close)
+    return Client(
+        target.url,
+        transport=in_process_transport(app),
+        retry=retry,
+        notify=notify,
+        log_request=log_request,
+        on_close=store.close,
+    )
 
 
 def _prepare_state_dir(folder: Path) -> None:
-    """Create ``.zcd/`` with a .gitignore, so the emulator's state is never committed by accident."""
+    """Create ``.zcd/`` with a .gitignore, so the emulator's state is never committed by
+    accident."""
     folder.mkdir(parents=True, exist_ok=True)
     ignore = folder / ".gitignore"
     if not ignore.exists():
-        ignore.write_text("# zcd-schema's local state (the embedded emulator); not for version control\n*\n")
+        ignore.write_text(
+            "# zcd-schema's local state (the embedded emulator); not for version control\n*\n"
+        )

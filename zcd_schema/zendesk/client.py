@@ -93,8 +93,12 @@ def _basic_blob(email: str, token: str) -> str:
 @dataclass(frozen=True)
 class RetryPolicy:
     attempts: int = 6  # tries per request, the first included
-    connect_attempts: int = 3  # when nothing answers at all: a wrong URL or a down network, rarely a blip
-    total_seconds: float = 300.0  # never start a wait that would end later than this after the first try
+    connect_attempts: int = (
+        3  # when nothing answers at all: a wrong URL or a down network, rarely a blip
+    )
+    total_seconds: float = (
+        300.0  # never start a wait that would end later than this after the first try
+    )
     max_retry_after: float = 120.0  # a longer Retry-After is not waited out: the error says so
     backoff_base: float = 0.5
     backoff_cap: float = 30.0
@@ -102,7 +106,7 @@ class RetryPolicy:
     def backoff(self, retry: int, rng: random.Random) -> float:
         """Exponential backoff with equal jitter: half fixed, half random, so waits stay spread."""
         ceiling = min(self.backoff_cap, self.backoff_base * 2 ** (retry - 1))
-        return ceiling / 2 + rng.uniform(0, ceiling / 2)
+        return float(ceiling / 2 + rng.uniform(0, ceiling / 2))
 
 
 @dataclass(frozen=True)
@@ -152,7 +156,9 @@ def _reason(status: int | None) -> str:
 class RequestRate:
     """A client-side sliding-window limit of requests per minute, shared by all threads."""
 
-    def __init__(self, per_minute: int, clock: Callable[[], float], sleep: Callable[[float], None]) -> None:
+    def __init__(
+        self, per_minute: int, clock: Callable[[], float], sleep: Callable[[float], None]
+    ) -> None:
         self.per_minute = per_minute
         self._clock = clock
         self._sleep = sleep
@@ -250,18 +256,27 @@ class Client:
         body = self.request("GET", path, params=params).data
         return body.get("data") if isinstance(body, dict) else None
 
-    def list(self, path: str, params: Mapping[str, Any] | None = None, per_page: int = 1000) -> list[Any]:
-        """Every item of a collection: follows ``links.next`` until the end, never assumes one page."""
+    def list(
+        self, path: str, params: Mapping[str, Any] | None = None, per_page: int = 1000
+    ) -> list[Any]:
+        """Every item of a collection: follows ``links.next`` until the end, never assumes one
+        page."""
         return list(self.iter_pages(path, params, per_page))
 
-    def iter_pages(self, path: str, params: Mapping[str, Any] | None = None, per_page: int = 1000) -> Iterator[Any]:
+    def iter_pages(
+        self, path: str, params: Mapping[str, Any] | None = None, per_page: int = 1000
+    ) -> Iterator[Any]:
         query: Mapping[str, Any] | None = {**(params or {}), "per_page": per_page}
         seen: set[str] = set()
         url = path
         for _ in range(MAX_PAGES):
             body = self.request("GET", url, params=query).data
             if not isinstance(body, dict) or not isinstance(body.get("data"), list):
-                raise ApiError("the response is not a list in a data envelope", method="GET", path=self._shown(url))
+                raise ApiError(
+                    "the response is not a list in a data envelope",
+                    method="GET",
+                    path=self._shown(url),
+                )
             yield from body["data"]
             links = body.get("links") if isinstance(body.get("links"), dict) else {}
             following = links.get("next") if links else None
@@ -302,8 +317,10 @@ class Client:
             if self._rate is not None:
                 waited = self._rate.acquire()
                 if waited >= 1:
-                    self._say(f"waited {waited:.1f} s for the client-side limit of "
-                              f"{self._rate.per_minute} requests per minute")
+                    self._say(
+                        f"waited {waited:.1f} s for the client-side limit of "
+                        f"{self._rate.per_minute} requests per minute"
+                    )
             sent_at = self._clock()
             try:
                 with self._counts_lock:
@@ -311,9 +328,13 @@ class Client:
                 response = self._http.send(request)
                 body = response.read()
             except httpx.TransportError as exc:
-                reached = not isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
+                reached = not isinstance(
+                    exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+                )
                 reason = self.redact(_transport_reason(exc))
-                self._log(f"{method} {shown} -> {reason} after {self._ms(sent_at)}, attempt {attempt}")
+                self._log(
+                    f"{method} {shown} -> {reason} after {self._ms(sent_at)}, attempt {attempt}"
+                )
                 if reached and not idempotent:
                     outcome = self._reconcile(reconcile, method, shown, reason, attempt)
                     if outcome is not None:
@@ -321,16 +342,22 @@ class Client:
                 lost = lost or reached
                 error = ApiError(reason, method=method, path=shown, attempts=attempt)
                 if not reached and attempt >= self.retry.connect_attempts:
-                    raise error
-                self._wait_or_raise(error, self._backoff(attempt), started, f"{reason} on {method} {shown}")
+                    raise error from None  # the reason is in the message; the chain adds nothing
+                self._wait_or_raise(
+                    error, self._backoff(attempt), started, f"{reason} on {method} {shown}"
+                )
                 continue
 
             status = response.status_code
-            self._log(f"{method} {shown} -> {status} {_reason(status)} in {self._ms(sent_at)}, attempt {attempt}")
+            self._log(
+                f"{method} {shown} -> {status} {_reason(status)} in {self._ms(sent_at)}, attempt "
+                f"{attempt}"
+            )
             if status < 300:
                 return Response(status, _json(body), attempt)
             if method == "DELETE" and status == 404 and lost:
-                return Response(204, None, attempt, reconciled=True)  # the lost attempt did the work
+                # the lost attempt did the work
+                return Response(204, None, attempt, reconciled=True)
             if status == 409 and lost and reconcile is not None:
                 # "already exists" after a lost create: the first attempt landed after all
                 found = reconcile()
@@ -342,8 +369,10 @@ class Client:
             if status in _RETRY_AFTER and not error.quota:
                 retry_after = _retry_after(response.headers.get("Retry-After"))
                 if retry_after is not None and retry_after > self.retry.max_retry_after:
-                    error.message += (f" (Zendesk asked to wait {retry_after:.0f} s, more than the "
-                                      f"{self.retry.max_retry_after:.0f} s zcd-schema waits)")
+                    error.message += (
+                        f" (Zendesk asked to wait {retry_after:.0f} s, more than the "
+                        f"{self.retry.max_retry_after:.0f} s zcd-schema waits)"
+                    )
                     raise error
                 wait = retry_after if retry_after is not None else self._backoff(attempt)
                 what = "rate limited" if status == 429 else "service unavailable"
@@ -354,18 +383,34 @@ class Client:
                     if outcome is not None:
                         return outcome
                 lost = True
-                self._wait_or_raise(error, self._backoff(attempt), started, f"{status} {_reason(status)} on {method} {shown}")
+                self._wait_or_raise(
+                    error,
+                    self._backoff(attempt),
+                    started,
+                    f"{status} {_reason(status)} on {method} {shown}",
+                )
             else:
                 raise error
 
     # -- internals ----------------------------------------------------------------------------
 
-    def _reconcile(self, reconcile: Callable[[], Any] | None, method: str, shown: str,
-                   reason: str, attempt: int) -> Response | None:
+    def _reconcile(
+        self,
+        reconcile: Callable[[], Any] | None,
+        method: str,
+        shown: str,
+        reason: str,
+        attempt: int,
+    ) -> Response | None:
         """After a lost response to a write: the outcome read back, or None to retry the write."""
         if reconcile is None:
-            raise ApiError(f"{reason}; the request may have been carried out", method=method, path=shown,
-                           attempts=attempt, maybe_applied=True)
+            raise ApiError(
+                f"{reason}; the request may have been carried out",
+                method=method,
+                path=shown,
+                attempts=attempt,
+                maybe_applied=True,
+            )
         self._say(f"{reason} on {method} {shown}: checking whether it was carried out")
         found = reconcile()
         if found is None:
@@ -381,28 +426,45 @@ class Client:
             raise error
         with self._counts_lock:
             self.retries += 1
-        self._say(f"{what}: retrying in {wait:.1f} s (attempt {error.attempts + 1} of {self.retry.attempts})")
+        self._say(
+            f"{what}: retrying in {wait:.1f} s (attempt {error.attempts + 1} of "
+            f"{self.retry.attempts})"
+        )
         self._sleep(wait)
 
     def _backoff(self, attempt: int) -> float:
         with self._rng_lock:
             return self.retry.backoff(attempt, self._rng)
 
-    def _error(self, method: str, shown: str, response: httpx.Response, body: bytes, attempt: int) -> ApiError:
-        message, code = zendesk_message(response.status_code, response.headers.get("Content-Type", ""), body)
+    def _error(
+        self, method: str, shown: str, response: httpx.Response, body: bytes, attempt: int
+    ) -> ApiError:
+        message, code = zendesk_message(
+            response.status_code, response.headers.get("Content-Type", ""), body
+        )
         if 300 <= response.status_code < 400:
             message = f"unexpected redirect to {response.headers.get('Location', '?')}"
         quota = response.status_code == 429 and bool(_QUOTA.search(message))
-        return ApiError(self.redact(message), method=method, path=shown, status=response.status_code,
-                        code=code, attempts=attempt, quota=quota)
+        return ApiError(
+            self.redact(message),
+            method=method,
+            path=shown,
+            status=response.status_code,
+            code=code,
+            attempts=attempt,
+            quota=quota,
+        )
 
     def _same_origin(self, link: str, current: str) -> str:
         parts = urlsplit(link)
         if not parts.scheme:
             return link  # relative: resolved against the base URL
         if (parts.scheme, parts.hostname, parts.port) != self._origin:
-            raise ApiError(f"refusing to follow links.next to another origin: {self.redact(link)}",
-                           method="GET", path=self._shown(current))
+            raise ApiError(
+                f"refusing to follow links.next to another origin: {self.redact(link)}",
+                method="GET",
+                path=self._shown(current),
+            )
         return link
 
     def _shown(self, url: str) -> str:
@@ -464,7 +526,8 @@ def _transport_reason(exc: httpx.TransportError) -> str:
 
 
 def zendesk_message(status: int, content_type: str, body: bytes) -> tuple[str, str | None]:
-    """Zendesk's message and error code from any error body: JSON in its several shapes, HTML or text."""
+    """Zendesk's message and error code from any error body: JSON in its several shapes, HTML or
+    text."""
     data = _json(body)
     if isinstance(data, dict):
         errors = data.get("errors")
@@ -472,7 +535,12 @@ def zendesk_message(status: int, content_type: str, body: bytes) -> tuple[str, s
             texts = []
             for entry in errors:
                 if isinstance(entry, dict):
-                    text = entry.get("detail") or entry.get("message") or entry.get("title") or entry.get("code")
+                    text = (
+                        entry.get("detail")
+                        or entry.get("message")
+                        or entry.get("title")
+                        or entry.get("code")
+                    )
                     if text:
                         texts.append(str(text))
                 elif entry:
@@ -485,7 +553,9 @@ def zendesk_message(status: int, content_type: str, body: bytes) -> tuple[str, s
             text = inner.get("message") or inner.get("title") or inner.get("detail")
             if text:
                 return str(text), inner.get("code") if isinstance(inner.get("code"), str) else None
-        if isinstance(data.get("error"), str) and data["error"]:  # {"error": "...", "description": "..."}
+        if (
+            isinstance(data.get("error"), str) and data["error"]
+        ):  # {"error": "...", "description": "..."}
             extra = data.get("description")
             return data["error"] + (f": {extra}" if isinstance(extra, str) and extra else ""), None
         for name in ("detail", "message", "description"):
@@ -503,15 +573,17 @@ def zendesk_message(status: int, content_type: str, body: bytes) -> tuple[str, s
 
 
 class _InProcess(httpx.WSGITransport):
-    """httpx's WSGI transport, turning an app's "drop the connection" into what a socket would give."""
+    """httpx's WSGI transport, turning an app's "drop the connection" into what a socket would
+    give."""
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         try:
             return super().handle_request(request)
         except Exception as exc:
             if getattr(exc, "drops_connection", False):
-                raise httpx.RemoteProtocolError("Server disconnected without sending a response.",
-                                                request=request) from None
+                raise httpx.RemoteProtocolError(
+                    "Server disconnected without sending a response.", request=request
+                ) from None
             raise
 
 

@@ -15,7 +15,9 @@ from zcd_schema.zendesk.client import ApiError, Client
 LIMITS_PATH = "/api/sunshine/limits"
 
 
-def read_live_state(client: Client, kinds: Iterable[Kind] = KINDS, with_limits: bool = True) -> LiveState:
+def read_live_state(
+    client: Client, kinds: Iterable[Kind] = KINDS, with_limits: bool = True
+) -> LiveState:
     kinds = tuple(kinds)
     with ThreadPoolExecutor(max_workers=len(kinds) + 1, thread_name_prefix="zcd-read") as pool:
         lists = {kind: pool.submit(client.list, kind.collection) for kind in kinds}
@@ -41,8 +43,9 @@ def read_limits(client: Client) -> dict[str, AccountLimit] | None:
     limits = {}
     for entry in data if isinstance(data, list) else []:
         if isinstance(entry, dict) and isinstance(entry.get("key"), str):
-            limits[entry["key"]] = AccountLimit(entry["key"], int(entry.get("limit") or 0),
-                                                int(entry.get("count") or 0))
+            limits[entry["key"]] = AccountLimit(
+                entry["key"], int(entry.get("limit") or 0), int(entry.get("count") or 0)
+            )
     return limits
 
 
@@ -54,12 +57,12 @@ def read_item(client: Client, kind: Kind, key: str) -> dict[str, Any] | None:
         if exc.status == 404:
             return None
         raise
-    _check_item(kind, item)
-    return item
+    return _check_item(kind, item)
 
 
 def has_records(client: Client, kind: Kind, key: str) -> bool | None:
-    """Whether any record goes with ``key``: one request for a page of one; None when the kind has no records."""
+    """Whether any record goes with ``key``: one request for a page of one; None when the kind has
+    no records."""
     query = kind.records_query(key)
     if query is None:
         return None
@@ -67,8 +70,14 @@ def has_records(client: Client, kind: Kind, key: str) -> bool | None:
     return bool(client.get(path, params))
 
 
-def _check_item(kind: Kind, item: Any) -> None:
+def _check_item(kind: Kind, item: Any) -> dict[str, Any]:
+    """The item, when it is shaped as the kind says; an ApiError otherwise."""
     if not isinstance(item, dict) or any(name not in item for name in kind.create_fields):
         shown = str(item)[:200]
-        raise ApiError(f"unexpected {kind.label} from the account (it lacks {', '.join(kind.create_fields)}): {shown}",
-                       method="GET", path=kind.collection)
+        raise ApiError(
+            f"unexpected {kind.label} from the account (it lacks "
+            f"{', '.join(kind.create_fields)}): {shown}",
+            method="GET",
+            path=kind.collection,
+        )
+    return item

@@ -26,17 +26,28 @@ class AccountApi:
             found = read_item(self.client, kind, key)
             if found is None or kind.normalize(found) == kind.normalize(content):
                 return found
-            raise ApiError(f"the response to the create was lost, and {kind.label} {key} now exists with "
-                           "other content than planned", method="POST", path=kind.collection, maybe_applied=True)
+            raise ApiError(
+                f"the response to the create was lost, and {kind.label} {key} now exists with "
+                "other content than planned",
+                method="POST",
+                path=kind.collection,
+                maybe_applied=True,
+            )
 
-        answer = self.client.request("POST", kind.collection, json=kind.body(content, kind.create_fields),
-                                     reconcile=reconcile)
+        answer = self.client.request(
+            "POST",
+            kind.collection,
+            json=kind.body(content, kind.create_fields),
+            reconcile=reconcile,
+        )
         return _item(kind, answer.data)
 
     def update(self, kind: Kind, content: dict[str, Any]) -> dict[str, Any]:
         if not kind.update_fields:
             raise ValueError(f"a {kind.label} cannot be updated; replace it")
-        answer = self.client.request("PUT", kind.item_path(content["key"]), json=kind.body(content, kind.update_fields))
+        answer = self.client.request(
+            "PUT", kind.item_path(content["key"]), json=kind.body(content, kind.update_fields)
+        )
         return _item(kind, answer.data)
 
     def delete(self, kind: Kind, key: str) -> None:
