@@ -57,9 +57,8 @@ def test_url_overrides_and_url_alone():
     )
     assert target.url == "https://eu.acme.example" and target.name == "production"
     alone = resolve_target(ROOT, SETTINGS, url="http://127.0.0.1:8976", environ={})
-    assert (
-        alone.name == "127.0.0.1:8976" and alone.credentials.scheme == "none"
-    )  # loopback: anonymous is fine
+    # loopback: anonymous is fine
+    assert alone.name == "127.0.0.1:8976" and alone.credentials.scheme == "none"
 
 
 @pytest.mark.parametrize(

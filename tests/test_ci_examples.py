@@ -83,9 +83,8 @@ def test_every_command_parses_against_the_cli(path):
         for args in commands(script):
             name, context = parse(args)
             seen.add(name)
-            if (
-                name == "apply"
-            ):  # only ever a saved, reviewed plan; never --yes, never --allow-destroy
+            # only ever a saved, reviewed plan; never --yes, never --allow-destroy
+            if name == "apply":
                 assert context.params["plan_file"] is not None and not context.params["yes"]
                 assert not context.params["allow_destroy"]
     assert {"validate", "plan", "show", "apply"} <= seen, seen

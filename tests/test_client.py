@@ -243,9 +243,8 @@ def test_lost_delete_response_counts_as_done(emulated):
     with emulated.client() as client:
         AccountApi(client).create(OBJECT_TYPE, product())
         emulated.faults.script("drop", method="DELETE")
-        AccountApi(client).delete(
-            OBJECT_TYPE, "product"
-        )  # retried, answered 404: the first one worked
+        # retried, answered 404: the first one worked
+        AccountApi(client).delete(OBJECT_TYPE, "product")
         assert client.list(OBJECT_TYPE.collection) == []
         with pytest.raises(ApiError) as caught:
             AccountApi(client).delete(OBJECT_TYPE, "product")  # a plain 404 is still an error

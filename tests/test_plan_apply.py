@@ -280,9 +280,8 @@ def test_destructive_changes_need_allow_destroy_and_a_refusal_writes_nothing(zcd
         and "without --allow-destroy" in refused.err
         and "removes property 'colour'" in refused.err
     )
-    assert (
-        zcd("plan", "--project", root, "--format", "json").plan["changes"] == before
-    )  # nothing written
+    # nothing written
+    assert zcd("plan", "--project", root, "--format", "json").plan["changes"] == before
     saved = root / "plan.json"
     zcd("plan", "--project", root, "-o", saved)
     assert zcd("apply", saved, "--project", root).code == 4
@@ -438,9 +437,8 @@ def test_partial_failure_reports_and_plan_shows_the_rest(zcd, workspace):
     schema = {"properties": {"id": {"type": "string"}}}
     root = workspace(doc({"product": {"schema": schema}}))
     zcd("apply", "--project", root, "--yes")
-    with other_client(
-        root
-    ) as client:  # 48 types nobody declares: the account is near its cap of 50
+    # 48 types nobody declares: the account is near its cap of 50
+    with other_client(root) as client:
         for i in range(48):
             AccountApi(client).create(OBJECT_TYPE, {"key": f"legacy{i:02d}", "schema": schema})
     workspace(
@@ -606,9 +604,8 @@ def test_plan_and_apply_against_a_served_emulator_with_credentials(
         planned.code == 0 and f"Account: {served.url.split('//')[1]} ({served.url})" in planned.out
     )
     assert "debug: GET /api/sunshine/objects/types?per_page=1000 -> 200 OK" in planned.err
-    applied = zcd(
-        "--debug", "apply", saved, "--project", root, env=creds
-    )  # --debug before the command too
+    # --debug before the command too
+    applied = zcd("--debug", "apply", saved, "--project", root, env=creds)
     assert "debug: POST /api/sunshine/objects/types -> 201 Created" in applied.err
     assert applied.code == 0, applied.err
     assert (
@@ -774,3 +771,15 @@ def test_faults_during_apply_over_a_socket(zcd, workspace, emulator_factory):
             len(client.list(OBJECT_TYPE.collection)) == 2
             and len(client.list(RELATIONSHIP_TYPE.collection)) == 1
         )
+
+
+def test_import_shows_errors_in_zcd_yaml_instead_of_an_unknown_account(zcd, tmp_path):
+    """A broken zcd.yaml is what it is (exit 1, with its position), not 'unknown account' (64)."""
+    root = tmp_path / "project"
+    root.mkdir()
+    (root / "zcd.yaml").write_text("accounts:\n  production:\n    subdomain: acme\n  bad: [\n")
+    result = zcd("import", "--project", root, "--account", "production", "--out", tmp_path / "out")
+    assert result.code == 1, result.err
+    assert "zcd.yaml:5:1: error[ZCD001]" in result.err
+    assert "unknown account" not in result.err
+    assert not (tmp_path / "out").exists()

@@ -124,27 +124,54 @@ def big_plan(changes: int) -> Plan:
     return Plan(AccountRef("production", "https://acme.zendesk.com"), tuple(made))
 
 
+def detail_levels(text: str) -> dict[str, int]:
+    """How much of each change a PR comment shows: 2 reasons and diff, 1 reasons, 0 one line,
+    -1 nothing (the risk summary at the top is not counted)."""
+    levels = {}
+    for block in re.findall(r"<details><summary>.*?</details>", text, re.S):
+        key = re.search(r"object type (type\d+)", block).group(1)
+        levels[key] = 2 if "```diff" in block else 1
+    for key in re.findall(r"^- <code>.*? object type (type\d+) ", text, re.M):
+        levels[key] = 0
+    return levels
+
+
+def assert_least_risky_folded_first(plan: Plan, text: str) -> dict[str, list[int]]:
+    """Every destructive change is shown at least as fully as every breaking one, and every
+    breaking one at least as fully as every safe one; the levels found, by risk."""
+    shown = detail_levels(text)
+    by_risk = {
+        risk: [shown.get(c.key, -1) for c in plan.changes if c.risk == risk]
+        for risk in ("destructive", "breaking", "safe")
+    }
+    assert min(by_risk["destructive"]) >= max(by_risk["breaking"]), by_risk
+    assert min(by_risk["breaking"]) >= max(by_risk["safe"]), by_risk
+    return by_risk
+
+
 def test_markdown_of_100_changes_stays_under_the_comment_limit_folding_safe_first():
     plan = big_plan(100)
     text = plan_markdown([plan], project="schema")
     assert len(text.encode()) <= COMMENT_LIMIT
     assert text.splitlines()[0] == "<!-- zcd-schema plan: project=schema accounts=production -->"
     assert "Left out to stay under GitHub's comment limit" in text
-    # every change is still named, and destructive ones keep their details longest
-    for i in range(100):
-        assert f"type{i:03d}" in text
-    destructive_diffs = text.count("```diff")
-    assert destructive_diffs > 0
-    safe_block = text[text.index("update object type type000") :][:2000]
-    assert "```diff" not in safe_block.split("</details>")[0]
+    levels = assert_least_risky_folded_first(plan, text)
+    assert min(min(found) for found in levels.values()) >= 0  # every change keeps at least its line
+    assert 2 in levels["destructive"]  # destructive changes keep their diffs longest
+    assert max(levels["safe"]) < 2  # the limit was reached: no safe change kept its diff
 
 
 def test_markdown_folds_to_one_line_per_change_and_then_drops_the_least_risky():
     plan = big_plan(100)
-    tight = plan_markdown([plan], project="schema", limit=9_000)
-    assert len(tight.encode()) <= 9_000
-    assert "<details>" not in tight or tight.count("<details>") < 5
-    assert "changes, least risky first" in tight or "lists of reasons" in tight
+    # 14,000 bytes hold one line for each destructive change and some of the breaking ones
+    tight = plan_markdown([plan], project="schema", limit=14_000)
+    assert len(tight.encode()) <= 14_000
+    levels = assert_least_risky_folded_first(plan, tight)
+    assert set(levels["safe"]) == {-1}  # the safe changes went first, even their lines
+    assert set(levels["destructive"]) == {0}  # every destructive change kept its line
+    assert 0 in levels["breaking"] and -1 in levels["breaking"]
+    dropped = sum(found.count(-1) for found in levels.values())
+    assert f"{dropped} changes, least risky first" in tight
 
 
 def test_markdown_small_plan_is_complete():

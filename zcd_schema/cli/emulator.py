@@ -108,21 +108,25 @@ def serve(
     with Retry-After, 500, and (for writes) a connection dropped after the write was done.
     With --debug, every request is logged to stderr.
     """
-    from zcd_schema.commands.emulator import RunningEmulator, ServeOptions, faults_from_options
+    from zcd_schema.commands.emulator import RunningEmulator, ServeOptions
 
-    faults = faults_from_options(
-        throttle=fault_429,
-        unavailable=fault_503,
-        server_error=fault_500,
-        drop=fault_drop,
-        latency=latency,
-        requests_per_minute=rate_limit,
-        retry_after=retry_after,
-        seed=seed,
+    options = ServeOptions(
+        host,
+        port,
+        db,
+        max_page_size,
+        fault_429,
+        fault_503,
+        fault_500,
+        fault_drop,
+        latency,
+        rate_limit,
+        retry_after,
+        seed,
     )
     log = (lambda line: click.echo(f"debug: {line}", err=True)) if flags().debug else None
     running = RunningEmulator(
-        ServeOptions(host, port, db, faults, max_page_size),
+        options,
         os.environ,
         access_log=log,
         report=lambda line: click.echo(line, err=True),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import signal
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
@@ -21,34 +21,35 @@ class ServeOptions:
     host: str = "127.0.0.1"
     port: int = 8976
     db: Path | None = None  # None: in memory
-    faults: Faults = field(default_factory=Faults)
     max_page_size: int = 1000
+    # the faults: probabilities per request, and the rest of Faults' settings
+    throttle: float = 0.0
+    unavailable: float = 0.0
+    server_error: float = 0.0
+    drop: float = 0.0
+    latency: float = 0.0
+    requests_per_minute: int | None = None
+    retry_after: int = 1
+    seed: int | None = None
+
+    def faults(self) -> Faults:
+        settings = {name: getattr(self, name) for name in _FAULT_SETTINGS}
+        try:
+            return Faults(**settings)
+        except FaultSpecError as exc:
+            raise UsageError(str(exc)) from None
 
 
-def faults_from_options(
-    *,
-    throttle: float,
-    unavailable: float,
-    server_error: float,
-    drop: float,
-    latency: float,
-    requests_per_minute: int | None,
-    retry_after: int,
-    seed: int | None,
-) -> Faults:
-    try:
-        return Faults(
-            throttle=throttle,
-            unavailable=unavailable,
-            server_error=server_error,
-            drop=drop,
-            latency=latency,
-            requests_per_minute=requests_per_minute,
-            retry_after=retry_after,
-            seed=seed,
-        )
-    except FaultSpecError as exc:
-        raise UsageError(str(exc)) from None
+_FAULT_SETTINGS = (
+    "throttle",
+    "unavailable",
+    "server_error",
+    "drop",
+    "latency",
+    "requests_per_minute",
+    "retry_after",
+    "seed",
+)
 
 
 class RunningEmulator:
@@ -63,6 +64,7 @@ class RunningEmulator:
         report: Callable[[str], None] | None = None,
     ) -> None:
         self.options = options
+        self.faults = options.faults()
         self.accepted = accepted_authorizations(
             environ.get("ZENDESK_EMAIL"),
             environ.get("ZENDESK_API_TOKEN"),
@@ -72,7 +74,7 @@ class RunningEmulator:
         self.app = Emulator(
             self.store,
             authorizations=self.accepted,
-            faults=options.faults,
+            faults=self.faults,
             max_page_size=options.max_page_size,
         )
         try:
@@ -103,7 +105,7 @@ class RunningEmulator:
             f"zcd-schema emulator listening on {self.server.url}",
             f"  state: {state}",
             f"  {auth}",
-            f"  faults: {options.faults.describe()}; page size at most {options.max_page_size}",
+            f"  faults: {self.faults.describe()}; page size at most {options.max_page_size}",
             "  stop with Ctrl-C",
         ]
 
@@ -121,6 +123,6 @@ class RunningEmulator:
         finally:
             self.server.server_close()
             self.store.close()
-        faults = self.options.faults
+        faults = self.faults
         served = ", ".join(f"{kind}: {n}" for kind, n in sorted(faults.counts.items())) or "none"
         return f"stopped after {self.app.requests} requests; faults injected: {served}"

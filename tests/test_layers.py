@@ -1,0 +1,104 @@
+"""The layout keeps its direction (architecture.md): each library behind its one seam, the domain
+free of HTTP and of the terminal, and every kind fully described in its own module."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from zcd_schema.kinds import KINDS, kind_named
+from zcd_schema.kinds.base import Kind
+
+PACKAGE = ROOT / "zcd_schema"
+
+
+def imports_of(path: Path) -> set[str]:
+    """Every module a file imports, at any depth of the file (deferred imports included)."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+    return found
+
+
+def modules() -> list[tuple[str, set[str]]]:
+    return [
+        (p.relative_to(PACKAGE).as_posix(), imports_of(p)) for p in sorted(PACKAGE.rglob("*.py"))
+    ]
+
+
+def users_of(prefix: str) -> set[str]:
+    return {
+        name for name, imported in modules() if any(m.split(".")[0] == prefix for m in imported)
+    }
+
+
+def test_each_library_is_used_behind_one_seam():
+    assert users_of("httpx") == {"zendesk/client.py"}
+    assert users_of("deepdiff") == {"planning/diff.py"}
+    assert {name.split("/")[0] for name in users_of("click")} == {"cli"}
+
+
+@pytest.mark.parametrize("layer", ["kinds", "project", "planning", "render"])
+def test_the_domain_does_not_reach_up_or_out(layer):
+    """The model, planning and rendering know nothing of HTTP, the command line or the emulator."""
+    forbidden = (
+        "zcd_schema.zendesk",
+        "zcd_schema.commands",
+        "zcd_schema.cli",
+        "zcd_schema.emulator",
+    )
+    offenders = [
+        (name, module)
+        for name, imported in modules()
+        if name.startswith(layer + "/")
+        for module in imported
+        if module.startswith(forbidden)
+    ]
+    assert offenders == []
+
+
+def test_importing_planning_and_render_loads_no_http():
+    code = (
+        "import sys\n"
+        "import zcd_schema.planning.apply, zcd_schema.planning.build, zcd_schema.planning.guards\n"
+        "import zcd_schema.render.plan, zcd_schema.render.validation, zcd_schema.kinds\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('httpx', 'deepdiff', 'click')))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
+
+
+def test_no_kind_is_named_outside_the_kind_modules():
+    """Planning, rendering, apply and import ask the kind; they never branch on its name."""
+    names = [kind.name for kind in KINDS]
+    offenders = []
+    for path in PACKAGE.rglob("*.py"):
+        relative = path.relative_to(PACKAGE).as_posix()
+        if relative.startswith(("kinds/", "emulator/", "project/")):
+            continue  # the kinds, and the emulator and YAML sections, which are not the registry
+        text = path.read_text(encoding="utf-8")
+        offenders += [(relative, name) for name in names if f'"{name}"' in text]
+    assert offenders == []
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=lambda kind: kind.name)
+def test_every_kind_is_fully_described(kind: Kind):
+    assert kind_named(kind.name) is kind
+    for attribute in ("name", "label", "section", "collection", "create_fields", "steps"):
+        assert getattr(kind, attribute), attribute
+    for hook in ("content", "classify_change", "import_files"):
+        assert getattr(type(kind), hook) is not getattr(Kind, hook), f"{kind.name} lacks {hook}"
+    actions = {action for step in kind.steps for action in step.actions}
+    assert {"create", "delete"} <= actions
+    assert ("update" in actions) == bool(kind.update_fields)
+    assert ("replace" in actions) == (not kind.update_fields)
