@@ -91,24 +91,6 @@ def apply(
     result = apply_project(
         project, request, show=show, confirm=confirm, progress=click.echo, messages=messages()
     )
-    report = result.report
-    if report is None:
-        return result.exit_code
-    if report.complete:
-        click.echo(f"Apply complete: {len(report.outcomes)} changes applied.")
-        return result.exit_code
-    if report.interrupted:
-        click.echo(
-            "Apply interrupted:"
-            if report.wrote_anything
-            else "Apply interrupted; nothing was changed:"
-        )
-    else:
-        click.echo(
-            "Apply stopped part-way:"
-            if report.wrote_anything
-            else "Apply failed; nothing was changed:"
-        )
-    click.echo(apply_report_text(report), nl=False)
-    click.echo("Run plan again to see exactly what is left.")
+    if result.report is not None:
+        click.echo(apply_report_text(result.report), nl=False)
     return result.exit_code

@@ -301,8 +301,15 @@ def _content_diff(before: Any, after: Any) -> str:
 
 
 def apply_report_text(report: ApplyReport) -> str:
-    """What an apply did, after it stopped part-way."""
-    out = []
+    """What an apply did: one line when it completed, else the verdict and each change's state."""
+    if report.complete:
+        return f"Apply complete: {len(report.outcomes)} changes applied.\n"
+    wrote = report.wrote_anything
+    if report.interrupted:
+        verdict = "Apply interrupted:" if wrote else "Apply interrupted; nothing was changed:"
+    else:
+        verdict = "Apply stopped part-way:" if wrote else "Apply failed; nothing was changed:"
+    out = [verdict]
     for state, title in (
         ("applied", "Applied"),
         ("partly applied", "Partly applied"),
@@ -320,6 +327,7 @@ def apply_report_text(report: ApplyReport) -> str:
             elif state == "partly applied":
                 line += f": {' and '.join(o.done)} done; the rest was not (plan again to see it)"
             out.append(line)
+    out.append("Run plan again to see exactly what is left.")
     return "\n".join(out) + "\n"
 
 
