@@ -10,6 +10,20 @@ from dataclasses import dataclass, replace
 ERROR = "error"
 WARNING = "warning"
 
+_SHOWN = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def one_line(text: str) -> str:
+    """``text`` safe to print as part of one line: line breaks and other control characters
+    (which a key or a server's message may hold) written as escapes, so that one diagnostic is
+    one line and no output can move the cursor or fake another line."""
+    if text.isprintable():
+        return text
+    return "".join(
+        _SHOWN.get(c) or (f"\\x{ord(c):02x}" if ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 else c)
+        for c in text
+    )
+
 
 @dataclass(frozen=True)
 class Code:
@@ -38,6 +52,7 @@ CODES: dict[str, Code] = _table(
     ("ZCD012", ERROR, "nesting deeper than 256 levels"),
     ("ZCD013", ERROR, "more than one YAML document in a file"),
     ("ZCD014", ERROR, "file cannot be read"),
+    ("ZCD015", ERROR, "a number JSON cannot hold (.nan, .inf)"),
     # 1xx: structure of the formats (schemas/*.schema.json)
     ("ZCD101", ERROR, "unknown section or field"),
     ("ZCD102", ERROR, "value of the wrong type"),
@@ -79,7 +94,8 @@ CODES: dict[str, Code] = _table(
     # 4xx: references
     ("ZCD401", ERROR, "relationship source or target names no declared object type"),
     ("ZCD402", ERROR, "relationship target list must hold exactly one type"),
-    ("ZCD403", ERROR, "unknown Zendesk type (zen:user, zen:ticket, zen:organization)"),
+    ("ZCD403", ERROR, "a zen: reference that is not the name of a Zendesk type"),
+    ("ZCD404", WARNING, "a zen: type zcd-schema does not know (Zendesk may refuse it)"),
     # 5xx: hard limits of an account
     ("ZCD501", ERROR, "more object types than an account allows"),
     ("ZCD502", ERROR, "more relationship types than an account allows"),

@@ -16,6 +16,7 @@ import click
 from zcd_schema import ISSUES_URL, __version__
 from zcd_schema.cli import apply, emulator, import_, plan, show, validate  # noqa: F401 - each registers its command
 from zcd_schema.cli.base import RunFlags, cli, shown_paths
+from zcd_schema.diagnostics import one_line
 from zcd_schema.errors import ExitCode, InvalidProject, ZcdError
 
 __all__ = ["cli", "main"]
@@ -36,7 +37,7 @@ def main(argv: list[str] | None = None) -> None:
         _print_invalid(exc)
         code = exc.exit_code
     except ZcdError as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(f"error: {one_line(str(exc))}", err=True)
         code = exc.exit_code
     except BrokenPipeError:
         sys.stderr.close()  # the reader went away (| head); nothing more to say
@@ -45,9 +46,8 @@ def main(argv: list[str] | None = None) -> None:
         if run.debug:
             traceback.print_exc()
         click.echo(
-            f"internal error: {type(exc).__name__}: {exc}; this is a bug in zcd-schema "
-            f"{__version__}, "
-            f"please report it at {ISSUES_URL}"
+            f"internal error: {type(exc).__name__}: {one_line(str(exc))}; "
+            f"this is a bug in zcd-schema {__version__}, please report it at {ISSUES_URL}"
             + ("" if run.debug else " (run with --debug for the traceback)"),
             err=True,
         )

@@ -14,6 +14,7 @@ import click
 
 from zcd_schema import __version__
 from zcd_schema.commands import Messages
+from zcd_schema.diagnostics import one_line
 from zcd_schema.errors import UsageError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -114,7 +115,7 @@ def cli() -> None:
 
 def say(line: str) -> None:
     """A side message: on stderr, so that stdout stays the command's output."""
-    click.echo(f"zcd-schema: {line}", err=True)
+    click.echo(f"zcd-schema: {one_line(line)}", err=True)
 
 
 def messages() -> Messages:

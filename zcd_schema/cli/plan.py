@@ -19,6 +19,7 @@ from zcd_schema.cli.base import (
     url_option,
     use_color,
 )
+from zcd_schema.diagnostics import one_line
 from zcd_schema.errors import ExitCode
 from zcd_schema.render.plan import FORMATS, RENDERERS, PlanView, plan_markdown
 
@@ -105,7 +106,7 @@ def plan(
     )
     click.echo(RENDERERS[fmt](run.plans, view), nl=False)
     for name, message in run.failed:
-        click.echo(f"error: account {name}: {message}", err=True)
+        click.echo(f"error: account {name}: {one_line(message)}", err=True)
     if summary_file is not None:
         append_summary(
             summary_file,

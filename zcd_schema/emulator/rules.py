@@ -20,7 +20,7 @@ KEY_MIN, KEY_MAX = 2, 32
 # UNCONFIRMED: the characters of a key. Letters, digits, '_' and '-' are seen in Zendesk's
 # examples ("product", "cell_phone", "2019-car"); a leading '_' is refused since Nov 2020.
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9-][A-Za-z0-9_-]*$")
-ZEN_TYPES = frozenset({"zen:user", "zen:ticket", "zen:organization"})
+ZEN_TYPES = frozenset({"zen:user", "zen:ticket", "zen:organization", "zen:deal"})
 
 EMPTY = "The schema for a legacy object type cannot be empty."
 EMPTY_PROPERTIES = "The properties element of a schema cannot be empty."

@@ -66,7 +66,7 @@ def apply_plan(
             stop.set()
             with lock:
                 outcome.error = str(exc)
-            say(f"  ! {change.label}: {operation} failed: {exc}")
+            say(f"  ! {change.label}: {operation} failed (the report below says why)")
             return
         with lock:
             outcome.done.append(operation)

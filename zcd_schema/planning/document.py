@@ -29,9 +29,8 @@ SYMBOLS = {
 class AccountRef:
     name: str
     url: str | None  # None for the local account
-    state: str | None = (
-        None  # the local account's SQLite file, relative to the project when inside it
-    )
+    # the local account's SQLite file, relative to the project when inside it
+    state: str | None = None
 
     def describe(self) -> str:
         if self.url is None:

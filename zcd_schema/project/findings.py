@@ -11,9 +11,8 @@ from zcd_schema.project.yamlio import Document
 
 class Findings:
     def __init__(self, documents: Mapping[str, Document]) -> None:
-        self.documents = (
-            documents  # read only: for positions and for the rules that walk the raw values
-        )
+        # read only: for positions and for the rules that walk the raw values
+        self.documents = documents
         self.diagnostics: list[Diagnostic] = []
 
     def add(self, code: str, file: str, pointer: str, message: str, *, key: bool = False) -> None:

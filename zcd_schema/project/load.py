@@ -8,8 +8,10 @@ are skipped (the check step reports them).
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,11 +52,19 @@ class ProjectFiles:
         return document.value if document is not None and document.ok else None
 
 
-def find_documents(root: Path, exclude: tuple[str, ...] = ()) -> list[str]:
+def find_documents(
+    root: Path, exclude: tuple[str, ...] = (), problems: list[Diagnostic] | None = None
+) -> list[str]:
     """Schema documents below ``root``: every *.yaml / *.yml but zcd.yaml, hidden entries and
-    ``exclude``."""
+    ``exclude``. A folder that cannot be listed is a problem: its documents must not vanish."""
+
+    def unreadable(error: OSError) -> None:
+        if problems is not None:
+            folder = os.path.relpath(error.filename or root, root).replace(os.sep, "/")
+            problems.append(_problem("ZCD014", folder, f"cannot read the folder: {error.strerror}"))
+
     found: list[str] = []
-    for folder, dirs, files in os.walk(root):
+    for folder, dirs, files in os.walk(root, onerror=unreadable):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         rel_folder = os.path.relpath(folder, root)
         for name in sorted(files):
@@ -73,28 +83,62 @@ def read_documents(root: Path | str) -> ProjectFiles:
     if not root.is_dir():
         raise UsageError(f"project directory not found: {root}")
     read = ProjectFiles(root, ())
-    if (root / SETTINGS_FILE).is_file():
+    if os.path.lexists(root / SETTINGS_FILE):
         _read(read, SETTINGS_FILE)
-    read.files = tuple(find_documents(root, _settings(read.value(SETTINGS_FILE)).exclude))
+    exclude = _settings(read.value(SETTINGS_FILE)).exclude
+    read.files = tuple(find_documents(root, exclude, read.problems))
     for rel in read.files:
         _read(read, rel)
     return read
 
 
 def _read(read: ProjectFiles, rel: str) -> None:
-    path = read.root / rel
     try:
-        size = path.stat().st_size
-        document = too_large(size) if size > MAX_FILE_BYTES else load_bytes(path.read_bytes())
+        data = read_regular_file(read.root / rel, MAX_FILE_BYTES)
     except OSError as exc:
         read.problems.append(
             _problem("ZCD014", rel, f"cannot read the file: {exc.strerror or exc}")
         )
         return
+    document = too_large(data) if isinstance(data, int) else load_bytes(data)
     read.documents[rel] = document
     read.problems += [
         _problem(i.code, rel, i.message, i.pointer, i.line, i.column) for i in document.issues
     ]
+
+
+def read_regular_file(path: Path, limit: int) -> bytes | int:
+    """The bytes of a regular file, or its size when over ``limit`` (then nothing is read).
+
+    It is opened without blocking and checked on the open descriptor, so a FIFO, a socket or a
+    device (a link to /dev/zero, say) is refused without being read, whatever is swapped in
+    between; an OSError says why.
+    """
+    status = os.stat(path)  # sockets cannot even be opened: say what they are
+    if not stat.S_ISREG(status.st_mode):
+        raise OSError(errno.EINVAL, f"not a regular file ({_file_type(status.st_mode)})")
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(descriptor, "rb") as handle:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            raise OSError(errno.EINVAL, f"not a regular file ({_file_type(status.st_mode)})")
+        if status.st_size > limit:
+            return status.st_size
+        data = handle.read(limit + 1)
+        return len(data) if len(data) > limit else data
+
+
+def _file_type(mode: int) -> str:
+    for test, name in (
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+    ):
+        if test(mode):
+            return name
+    return "not a plain file"
 
 
 def _problem(

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-ZEN_TYPES = ("zen:user", "zen:ticket", "zen:organization")
+# Zendesk's own types a relationship may name; zen:deal is Sell's, used by Zendesk's own sample.
+ZEN_TYPES = ("zen:user", "zen:ticket", "zen:organization", "zen:deal")
 LOCAL_ACCOUNT = "local"
 
 

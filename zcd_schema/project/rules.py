@@ -18,6 +18,7 @@ from zcd_schema.project.schema_rules import check_json_schema, check_object_sche
 from zcd_schema.project.yamlio import escape
 from zcd_schema.urls import url_problem
 
+ZEN_NAME = re.compile(r"^zen:[a-z][a-z_]*$")
 TYPE_KEY = re.compile(r"^[A-Za-z0-9-][A-Za-z0-9_-]*$")
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 RESERVED_SOURCES = {"zendesk"}
@@ -96,13 +97,21 @@ def _check_relationship(
         if not isinstance(ref, str):
             continue  # the structure check reported it
         if ref.startswith("zen:"):
-            if ref not in ZEN_TYPES:
+            if not ZEN_NAME.match(ref):
                 findings.add(
                     "ZCD403",
                     file,
                     at,
-                    f"{ref!r} is not a Zendesk type{_hint(ref, ZEN_TYPES)}"
-                    f" (known: {', '.join(ZEN_TYPES)})",
+                    f"{ref!r} is not the name of a Zendesk type (zen: and lowercase letters or "
+                    f"'_'){_hint(ref, ZEN_TYPES)}",
+                )
+            elif ref not in ZEN_TYPES:
+                findings.add(
+                    "ZCD404",
+                    file,
+                    at,
+                    f"{ref!r} is not a Zendesk type zcd-schema knows{_hint(ref, ZEN_TYPES)} "
+                    f"(known: {', '.join(ZEN_TYPES)}); Zendesk may refuse it",
                 )
         elif ref not in declared:
             findings.add(

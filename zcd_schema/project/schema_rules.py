@@ -10,7 +10,6 @@ where they are known.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -55,6 +54,19 @@ _FORBIDDEN_IN_NAMES = {
     "\u0007": "\\u0007",
     "\u0013": "\\u0013",
 }
+
+
+def ecma_regex_problem(pattern: str) -> str | None:
+    """Why ``pattern`` is not an ECMA-262 regular expression (with the ``u`` flag, as JSON Schema
+    validators compile them), or None. ``\\p{L}`` and ``(?<name>...)`` are valid; ``(?i)`` and
+    Python's ``(?P<name>...)`` are not. The regress library (Rust's regress) does the parsing."""
+    import regress
+
+    try:
+        regress.Regex(pattern, "u")
+    except regress.RegressError as exc:
+        return str(exc)
+    return None
 
 
 def _is_number(v: Any) -> bool:
@@ -142,11 +154,14 @@ class _Walker:
         if not isinstance(v, str):
             self.bad(at, f"expected a regular expression as text, got {_kind(v)}")
             return
-        try:
-            re.compile(v)
-        except re.error as exc:
+        problem = ecma_regex_problem(v)
+        if problem is not None:
             self.findings.add(
-                "ZCD311", self.file, at, f"{v!r} is not a valid regular expression: {exc}"
+                "ZCD311",
+                self.file,
+                at,
+                f"{v!r} is not a valid ECMA-262 regular expression (JSON Schema's dialect): "
+                f"{problem}",
             )
 
     def bool_or_schema(self, v: Any, at: str) -> None:

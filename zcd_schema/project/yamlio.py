@@ -18,6 +18,7 @@ Keys always stay the text the user wrote: ``on:`` is the key "on", ``2019-car:``
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -118,7 +119,9 @@ class _Frame:
         self.key_pos: Position = (1, 1)
         self.anchor = anchor
         self.start_count = start_count
-        self.merged: list[dict[str, Any]] | None = None  # '<<' sources, first wins
+        # '<<' values and where they are written: merged when the mapping ends (a sequence of
+        # aliases is complete only then), the mapping's own keys first, then each source in order
+        self.merged: list[tuple[Any, Position]] | None = None
         self.explicit: dict[str, Position] | None = {} if isinstance(container, dict) else None
 
 
@@ -202,6 +205,16 @@ def _scalar(event: ScalarEvent, pointer: str, pos: Position, issues: list[YamlIs
             if tag == _INT
             else _constructor.construct_yaml_float(node)
         )
+        if isinstance(number, float) and not math.isfinite(number):
+            issues.append(
+                YamlIssue(
+                    "ZCD015",
+                    f"{value!r} is not a number JSON can hold (Zendesk's APIs speak JSON); "
+                    "write a finite number, or quote it if you meant the text",
+                    *pos,
+                    pointer,
+                )
+            )
         if event.implicit[0] and (
             _SEXAGESIMAL.match(value) or (tag == _INT and _OCTAL.match(value))
         ):
@@ -218,6 +231,20 @@ def _scalar(event: ScalarEvent, pointer: str, pos: Position, issues: list[YamlIs
     raise _Abort(
         YamlIssue("ZCD011", f"unsupported tag {event.tag!r}; use plain YAML values", *pos, pointer)
     )
+
+
+def _merge(frame: _Frame, issues: list[YamlIssue]) -> None:
+    """YAML's merge key: keys the mapping writes itself win, then the merged mappings in the order
+    they are listed (``<<: [*a, *b]``: a's keys before b's)."""
+    for value, pos in frame.merged or ():
+        sources = value if isinstance(value, list) else [value]
+        if not all(isinstance(source, dict) for source in sources):
+            issues.append(YamlIssue("ZCD104", "'<<' merges mappings only", *pos, frame.pointer))
+            continue
+        for source in sources:
+            for k, v in source.items():
+                if k not in frame.container:
+                    frame.container[k] = v
 
 
 def _build(text: str, doc: Document) -> None:
@@ -258,10 +285,7 @@ def _build(text: str, doc: Document) -> None:
         if cls is MappingEndEvent or cls is SequenceEndEvent:
             frame = stack.pop()
             if frame.merged:
-                for source in frame.merged:
-                    for k, v in source.items():
-                        if k not in frame.container:
-                            frame.container[k] = v
+                _merge(frame, issues)
             if frame.anchor is not None:
                 anchors[frame.anchor] = (frame.container, count - frame.start_count)
                 open_anchors.discard(frame.anchor)
@@ -388,13 +412,7 @@ def _build(text: str, doc: Document) -> None:
             key = parent.key
             parent.key = None
             if key == "\x00merge":
-                sources = value if isinstance(value, list) else [value]
-                if not all(isinstance(s, dict) for s in sources):
-                    issues.append(
-                        YamlIssue("ZCD104", "'<<' merges mappings only", *pos, parent.pointer)
-                    )
-                else:
-                    parent.merged = (parent.merged or []) + sources
+                parent.merged = [*(parent.merged or []), (value, pos)]
             elif not key.startswith("\x00"):  # type: ignore[union-attr]  # set when the key was read
                 parent.container[key] = value
                 values[pointer] = pos

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from zcd_schema.diagnostics import one_line
 from zcd_schema.kinds.base import ACTIONS
 from zcd_schema.planning.document import SYMBOLS, Change, Plan, to_document, to_json
 from zcd_schema.planning.report import ApplyReport
@@ -65,8 +66,8 @@ def plan_text(plan: Plan, color: bool = False, display: Display | None = None) -
         where = (
             f"  ({display(at.file)}:{at.line})" if display is not None and at is not None else ""
         )
-        out.append(f"  {symbol} {change.label}: {change.action}, {risk}{where}")
-        out += [f"      {reason}" for reason in change.reasons]
+        out.append(f"  {symbol} {one_line(change.label)}: {change.action}, {risk}{where}")
+        out += [f"      {one_line(reason)}" for reason in change.reasons]
     if plan.changes:
         out.append("")
     if plan.unmanaged:
@@ -94,9 +95,8 @@ def plans_json(
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-COMMENT_LIMIT = (
-    65_536  # GitHub's limit on a comment body, in characters; we count bytes, which is stricter
-)
+# GitHub's limit on a comment body, in characters; we count bytes, which is stricter
+COMMENT_LIMIT = 65_536
 MARKER = "<!-- zcd-schema plan: project={project} accounts={accounts} -->"
 _RISK_ORDER = ("destructive", "breaking", "safe")
 
@@ -321,9 +321,9 @@ def apply_report_text(report: ApplyReport) -> str:
             continue
         out.append(f"{title} ({len(items)}):")
         for o in items:
-            line = f"  {SYMBOLS[o.change.action]} {o.change.label}"
+            line = f"  {SYMBOLS[o.change.action]} {one_line(o.change.label)}"
             if state == "failed":
-                line += f": {o.error}"
+                line += f": {one_line(o.error or '')}"
             elif state == "partly applied":
                 line += f": {' and '.join(o.done)} done; the rest was not (plan again to see it)"
             out.append(line)

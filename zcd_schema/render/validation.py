@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from zcd_schema import PROJECT_URL, __version__
-from zcd_schema.diagnostics import CODES, ERROR, Diagnostic
+from zcd_schema.diagnostics import CODES, ERROR, Diagnostic, one_line
 from zcd_schema.project.validate import ValidationResult, declared_summary
 from zcd_schema.render.github import Annotation, render_annotations
 
@@ -23,8 +23,9 @@ CODES_URL = PROJECT_URL + "#diagnostic-codes"
 
 
 def _line(d: Diagnostic, display: Display) -> str:
-    where = f": {d.pointer}" if d.pointer else ""
-    return f"{display(d.file)}:{d.line}:{d.column}: {d.severity}[{d.code}]{where}: {d.message}"
+    where = f": {one_line(d.pointer)}" if d.pointer else ""
+    shown = one_line(display(d.file))
+    return f"{shown}:{d.line}:{d.column}: {d.severity}[{d.code}]{where}: {one_line(d.message)}"
 
 
 def validation_summary(result: ValidationResult, where: str) -> str:

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from zcd_schema.errors import AccountError, UsageError
 from zcd_schema.project.model import LOCAL_ACCOUNT, Account, Settings
 from zcd_schema.urls import is_loopback_host, url_problem
-from zcd_schema.zendesk.client import Client, Credentials, RetryPolicy
+from zcd_schema.zendesk.client import Client, Credentials, RetryPolicy, has_control_character
 
 LOCAL_STATE = Path(".zcd") / "local.sqlite"
 LOCAL_BASE_URL = "http://localhost"  # never on the network: the transport calls the app in-process
@@ -79,7 +79,14 @@ def resolve_target(
 
 def _credentials(entry: Account, base: str, environ: Mapping[str, str]) -> Credentials:
     def env(name: str) -> str | None:
-        return (environ.get(name) or "").strip() or None
+        value = (environ.get(name) or "").strip()
+        if has_control_character(value):
+            # A header cannot carry it, and the value must never be shown: say where, not what.
+            raise AccountError(
+                f"account {entry.name!r}: {name} holds a line break or another control character; "
+                "set it to the credential alone (the value is not shown here)"
+            )
+        return value or None
 
     oauth, email, token = env(entry.oauth_token_env), env(entry.email_env), env(entry.token_env)
     if oauth:

@@ -78,12 +78,22 @@ class Credentials:
             found += [_basic_blob(self.email, self.token), f"{self.email}/token:{self.token}"]
         return tuple(sorted(found, key=len, reverse=True))
 
+    def malformed(self) -> bool:
+        """Whether any part holds a control character (a line break pasted with a token, say)."""
+        return any(
+            has_control_character(part) for part in (self.email, self.token, self.oauth_token)
+        )
+
     def describe(self) -> str:
         if self.scheme == "Bearer":
             return f"OAuth bearer token {REDACTED}"
         if self.scheme == "Basic":
             return f"API token of {self.email} {REDACTED}"
         return "no credentials"
+
+
+def has_control_character(text: str | None) -> bool:
+    return bool(text) and any(ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 for c in text or "")
 
 
 def _basic_blob(email: str, token: str) -> str:
@@ -93,12 +103,10 @@ def _basic_blob(email: str, token: str) -> str:
 @dataclass(frozen=True)
 class RetryPolicy:
     attempts: int = 6  # tries per request, the first included
-    connect_attempts: int = (
-        3  # when nothing answers at all: a wrong URL or a down network, rarely a blip
-    )
-    total_seconds: float = (
-        300.0  # never start a wait that would end later than this after the first try
-    )
+    # when nothing answers at all: a wrong URL or a down network, rarely a blip
+    connect_attempts: int = 3
+    # never start a wait that would end later than this after the first try
+    total_seconds: float = 300.0
     max_retry_after: float = 120.0  # a longer Retry-After is not waited out: the error says so
     backoff_base: float = 0.5
     backoff_cap: float = 30.0
@@ -205,6 +213,11 @@ class Client:
             raise AccountError(problem)
         self.base_url = base_url.rstrip("/")
         self.credentials = credentials or Credentials()
+        if self.credentials.malformed():
+            raise AccountError(
+                "the credentials hold a line break or another control character, which no header "
+                "can carry; set each to the credential alone (the values are not shown here)"
+            )
         self.retry = retry or RetryPolicy()
         self._secrets = self.credentials.secrets()
         self._notify = notify

@@ -1,0 +1,193 @@
+"""Issue 10: hostile and odd files, credentials that cannot go in a header, ECMA-262 patterns,
+one line per diagnostic. Each test failed on the code before the fix."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import doc, zcd_executable
+
+from zcd_schema.errors import AccountError
+from zcd_schema.project.model import Account, Settings
+from zcd_schema.project.validate import validate_project
+from zcd_schema.project.yamlio import load_text
+from zcd_schema.zendesk.accounts import resolve_target
+from zcd_schema.zendesk.client import Client, Credentials
+
+SCHEMA = {"properties": {"id": {"type": "string"}}}
+
+
+def codes(root: Path) -> list[tuple[str, str, str]]:
+    return [(d.file, d.code, d.message) for d in validate_project(root).diagnostics]
+
+
+def test_links_to_devices_fifos_and_sockets_are_refused_unread(tmp_path):
+    root = tmp_path / "project"
+    root.mkdir()
+    (root / "ok.yaml").write_text(doc({"product": {"schema": SCHEMA}}))
+    os.symlink("/dev/zero", root / "zero.yaml")  # read, it would never end
+    os.mkfifo(root / "fifo.yaml")  # read, it would block forever
+    listener = socket.socket(socket.AF_UNIX)
+    listener.bind(str(root / "socket.yaml"))
+    try:
+        # a separate process with a deadline: a hang or a runaway read fails the test, not the suite
+        result = subprocess.run(
+            [*zcd_executable(), "validate", "--project", str(root)],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+    finally:
+        listener.close()
+    assert result.returncode == 1, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert any(
+        "fifo.yaml:1:1: error[ZCD014]" in x and "not a regular file (a FIFO)" in x for x in lines
+    )
+    assert any("socket.yaml:1:1: error[ZCD014]" in x and "(a socket)" in x for x in lines)
+    assert any("zero.yaml:1:1: error[ZCD014]" in x and "(a character device)" in x for x in lines)
+    assert "1 object type" not in result.stderr  # the project is not called valid
+
+
+def test_a_settings_file_that_is_a_fifo_is_refused_not_ignored(tmp_path):
+    root = tmp_path / "project"
+    root.mkdir()
+    (root / "ok.yaml").write_text(doc({"product": {"schema": SCHEMA}}))
+    os.mkfifo(root / "zcd.yaml")
+    found = codes(root)
+    assert ("zcd.yaml", "ZCD014", "cannot read the file: not a regular file (a FIFO)") in found
+
+
+def test_a_folder_that_cannot_be_listed_is_an_error_and_prune_deletes_nothing(
+    zcd, tmp_path, monkeypatch
+):
+    """Root reads any folder, so the refusal comes from a stand-in for the file system."""
+    root = tmp_path / "project"
+    (root / "hidden").mkdir(parents=True)
+    (root / "hidden" / "types.yaml").write_text(doc({"product": {"schema": SCHEMA}}))
+    (root / "zcd.yaml").write_text("prune: true\n")
+    assert zcd("apply", "--project", root, "--yes").code == 0  # product now lives in the account
+
+    real_scandir = os.scandir
+
+    def scandir(path=".", *args, **kwargs):
+        if str(path).endswith("hidden"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    assert ("hidden", "ZCD014", "cannot read the folder: Permission denied") in codes(root)
+    planned = zcd("plan", "--project", root)
+    assert planned.code == 1 and "delete" not in planned.out
+
+
+def test_merge_keys_with_a_sequence_merge_in_yaml_order():
+    document = load_text(
+        "a: &a {x: 1, only_a: true}\n"
+        "b: &b {x: 2, y: 3}\n"
+        "c:\n  <<: [*a, *b]\n  z: 0\n"
+        "d:\n  <<: [*b, *a]\n  x: own\n"
+    )
+    assert document.issues == []
+    assert document.value["c"] == {"z": 0, "x": 1, "only_a": True, "y": 3}
+    assert document.value["d"] == {"x": "own", "y": 3, "only_a": True}
+    refused = load_text("a: &a [1]\nc:\n  <<: [*a]\n")
+    assert [i.code for i in refused.issues] == ["ZCD104"]
+
+
+@pytest.mark.parametrize("variable", ["ZENDESK_API_TOKEN", "ZENDESK_OAUTH_TOKEN", "ZENDESK_EMAIL"])
+def test_a_credential_with_a_line_break_is_refused_unshown(variable):
+    environ = {
+        "ZENDESK_EMAIL": "me@example.com",
+        "ZENDESK_API_TOKEN": "tokentokentoken",
+        "ZENDESK_OAUTH_TOKEN": "",
+        variable: "secretpart1\nsecretpart2",
+    }
+    settings = Settings(accounts={"production": Account("production", subdomain="acme")})
+    with pytest.raises(AccountError) as refused:
+        resolve_target(Path("."), settings, "production", environ=environ)
+    message = str(refused.value)
+    assert variable in message and "control character" in message
+    assert "secretpart" not in message
+
+
+def test_the_client_refuses_credentials_no_header_can_carry():
+    with pytest.raises(AccountError) as refused:
+        Client("https://acme.zendesk.com", Credentials(oauth_token="abc\r\nX-Injected: 1"))
+    assert "abc" not in str(refused.value) and "Injected" not in str(refused.value)
+
+
+def test_a_token_with_a_line_break_is_never_sent_nor_printed(run, tmp_path):
+    root = tmp_path / "project"
+    root.mkdir()
+    (root / "types.yaml").write_text(doc({"product": {"schema": SCHEMA}}))
+    (root / "zcd.yaml").write_text("accounts:\n  production:\n    url: http://127.0.0.1:9\n")
+    result = run(
+        "plan",
+        "--project",
+        str(root),
+        "--account",
+        "production",
+        env={
+            "ZENDESK_OAUTH_TOKEN": "hunter2hunter2\nmore",
+            "ZENDESK_EMAIL": "",
+            "ZENDESK_API_TOKEN": "",
+        },
+    )
+    assert result.returncode == 3
+    assert "hunter2" not in result.stdout + result.stderr
+    assert "retrying" not in result.stderr  # refused when read, never tried
+
+
+@pytest.mark.parametrize(
+    ("pattern", "valid"),
+    [
+        (r"^\p{L}+$", True),  # Unicode property escapes: ECMA-262 with the u flag
+        (r"^(?<year>\d{4})-(?<month>\d{2})$", True),  # ECMA-262 named groups
+        ("(?i)^abc$", False),  # Python's inline flags are not ECMA-262
+        ("(?P<year>\\d{4})", False),  # Python's named groups are not ECMA-262
+        ("[z-a]", False),
+    ],
+)
+def test_patterns_follow_ecma_262(project, pattern, valid):
+    schema = {"properties": {"code": {"type": "string", "pattern": pattern}}}
+    root = project({"types.yaml": doc({"thing": {"schema": schema}})})
+    found = [code for _, code, _ in codes(root) if code == "ZCD311"]
+    assert found == ([] if valid else ["ZCD311"])
+
+
+def test_relationship_types_accept_zen_deal_and_warn_on_unknown_zen_names(project):
+    root = project(
+        {
+            "types.yaml": doc(
+                {"product": {"schema": SCHEMA}},
+                {
+                    "deals": {"source": "zen:deal", "target": ["product"]},
+                    "groups": {"source": "zen:group", "target": ["product"]},
+                },
+            )
+        }
+    )
+    result = validate_project(root)
+    assert result.valid
+    assert [(d.code, d.severity, d.pointer) for d in result.diagnostics] == [
+        ("ZCD404", "warning", "/relationship_types/groups/source")
+    ]
+
+
+def test_one_diagnostic_is_one_line_whatever_its_key_holds(run, project):
+    schema = {"properties": {"bad\nname\x1b[2J": {"type": "string"}, "_x": {"type": "string"}}}
+    root = project({"types.yaml": doc({"thing": {"schema": schema}})})
+    result = run("validate", "--project", str(root))
+    lines = result.stdout.splitlines()
+    assert len(lines) == 2 and all("types.yaml:" in line for line in lines)
+    assert "bad\\nname\\x1b[2J" in result.stdout and "\x1b" not in result.stdout
+
+
+if sys.platform != "linux":  # pragma: no cover - FIFOs, sockets and /dev/zero are what Linux has
+    pytestmark = pytest.mark.skip("POSIX file types")
