@@ -191,3 +191,81 @@ def test_one_diagnostic_is_one_line_whatever_its_key_holds(run, project):
 
 if sys.platform != "linux":  # pragma: no cover - FIFOs, sockets and /dev/zero are what Linux has
     pytestmark = pytest.mark.skip("POSIX file types")
+
+
+# -- diffs are exact and symmetric --------------------------------------------------------------
+
+
+def local_project(tmp_path: Path, content: str) -> Path:
+    root = tmp_path / "project"
+    root.mkdir(exist_ok=True)
+    (root / "types.yaml").write_text(content)
+    return root
+
+
+def planned(zcd, root: Path, *args: str) -> list[dict]:
+    result = zcd("plan", "--project", root, "--format", "json", *args)
+    assert result.code == 0, result.err
+    return result.plan["changes"]
+
+
+def test_declaring_what_zendesk_adds_is_no_change(zcd, tmp_path):
+    schema = {**SCHEMA, "additionalProperties": False}
+    root = local_project(tmp_path, doc({"product": {"schema": schema}}))
+    assert zcd("apply", "--project", root, "--yes").code == 0
+    assert planned(zcd, root) == []
+
+
+def test_one_and_true_are_different_values(zcd, tmp_path):
+    def schema(values: list) -> dict:
+        return {
+            "properties": {
+                "flag": {"type": ["integer", "boolean"], "enum": values},
+                "flags": {"type": "array", "items": {"enum": values}},
+            }
+        }
+
+    root = local_project(tmp_path, doc({"product": {"schema": schema([1, 0])}}))
+    assert zcd("apply", "--project", root, "--yes").code == 0
+    local_project(tmp_path, doc({"product": {"schema": schema([True, False])}}))
+    (change,) = planned(zcd, root)
+    assert change["action"] == "update" and change["risk"] == "breaking"
+    assert "removes enum value 1 from 'flag'" in change["reasons"]
+    assert "adds enum value true to 'flag'" in change["reasons"]
+
+
+def test_dropping_items_relaxes_an_array(zcd, tmp_path):
+    tags = {"type": "array", "items": {"type": "string"}}
+    root = local_project(tmp_path, doc({"product": {"schema": {"properties": {"tags": tags}}}}))
+    assert zcd("apply", "--project", root, "--yes").code == 0
+    local_project(
+        tmp_path, doc({"product": {"schema": {"properties": {"tags": {"type": "array"}}}}})
+    )
+    (change,) = planned(zcd, root)
+    assert (change["risk"], change["reasons"]) == (
+        "safe",
+        ["no longer constrains the items of 'tags'"],
+    )
+
+
+def test_a_target_without_what_it_needs_is_refused(zcd, tmp_path):
+    root = local_project(
+        tmp_path,
+        doc(
+            {"product": {"schema": SCHEMA}}, {"owner": {"source": "product", "target": "zen:user"}}
+        ),
+    )
+    refused = zcd("plan", "--project", root, "--target", "owner")
+    assert refused.code == 64
+    assert (
+        "relationship type owner points at object type product, which this plan creates; "
+        "add --target product" in refused.err
+    )
+    both = planned(zcd, root, "--target", "owner", "--target", "product")
+    assert [(c["key"], c["action"]) for c in both] == [("product", "create"), ("owner", "create")]
+    assert zcd("apply", "--project", root, "--yes").code == 0
+    # and the other way: deleting an object type that a relationship type still points at
+    (root / "zcd.yaml").write_text("prune: true\n")
+    local_project(tmp_path, doc({"other": {"schema": SCHEMA}}))
+    refused = zcd("plan", "--project", root, "--target", "product")
+    assert refused.code == 64 and "add --target owner" in refused.err

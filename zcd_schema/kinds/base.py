@@ -167,6 +167,10 @@ class Kind:
         none."""
         return None
 
+    def references(self, content: dict[str, Any]) -> list[tuple[Kind, str]]:
+        """The items this content points at, which must exist before it is written."""
+        return []
+
     # risk
     def classify(self, delta: Delta) -> Judged:
         """The risk of a change and the reasons for it; an update's risk is the worst of its

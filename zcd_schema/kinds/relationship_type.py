@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from zcd_schema.kinds.base import DESTRUCTIVE, Delta, Judged, Kind, Step
+from zcd_schema.kinds.object_type import OBJECT_TYPE
 from zcd_schema.project.model import RelationshipType
 
 RELATIONSHIPS_FILE = "relationship_types.yaml"
@@ -23,6 +24,15 @@ class RelationshipTypeKind(Kind):
 
     def content(self, declared: RelationshipType) -> dict[str, Any]:
         return {"key": declared.key, "source": declared.source, "target": declared.target_value}
+
+    def references(self, content: dict[str, Any]) -> list[tuple[Kind, str]]:
+        target = content.get("target")
+        ends = [content.get("source"), *(target if isinstance(target, list) else [target])]
+        return [
+            (OBJECT_TYPE, end)
+            for end in ends
+            if isinstance(end, str) and not end.startswith("zen:")
+        ]
 
     def describe_new(self, content: dict[str, Any]) -> str:
         target = content.get("target")

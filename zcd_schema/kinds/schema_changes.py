@@ -115,6 +115,13 @@ def _property_level(
                 after_schema,
             )
         ]
+    if prop.endswith("[]"):  # ``items`` of an array: a constraint on its members, not a property
+        array = _q(prop[:-2])
+        if d.action == "added":
+            return [(BREAKING, f"constrains the items of {array}")]
+        if d.action == "removed":
+            return [(SAFE, f"no longer constrains the items of {array}")]
+        return [(BREAKING, f"replaces the constraint on the items of {array}")]
     if d.action == "added":
         if _is_required(after_schema, prop):
             return [(BREAKING, f"adds required property {_q(prop)}")]

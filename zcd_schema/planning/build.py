@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from zcd_schema.errors import UsageError
+from zcd_schema.kinds import kind_named
 from zcd_schema.kinds.base import Delta, LiveState
 from zcd_schema.planning import diff, risk
 from zcd_schema.planning.document import AccountRef, Change, Location, Plan, fingerprint
@@ -32,6 +33,8 @@ def build_plan(
                 f"--target {', '.join(unknown)}: no declared or live type has this key"
             )
     comparison = diff.compare(project, live, prune=prune, targets=targets)
+    if targets:
+        _check_targets_are_whole(comparison, diff.compare(project, live, prune=prune), live)
     classified = [(delta, *risk.classify(delta)) for delta in comparison.deltas]
     at_stake = risk.records_reasons([(delta, level) for delta, level, _ in classified], records)
     changes = []
@@ -52,6 +55,38 @@ def build_plan(
             )
         )
     return Plan(account, tuple(changes), comparison.unmanaged, _notes(project))
+
+
+def _check_targets_are_whole(
+    targeted: diff.Comparison, whole: diff.Comparison, live: LiveState
+) -> None:
+    """Refuse a --target selection that leaves out what a chosen change depends on: an item it
+    points at that the plan creates, or an item pointing at one that it deletes."""
+    chosen = {(d.kind.name, d.key) for d in targeted.deltas}
+    creating = {(d.kind.name, d.key): d for d in whole.deltas if d.action in ("create", "replace")}
+    deleting = {(d.kind.name, d.key) for d in whole.deltas if d.action in ("delete", "replace")}
+    missing: list[str] = []
+    for delta in targeted.deltas:
+        if delta.action in ("create", "replace"):
+            for kind, key in delta.kind.references(delta.after or {}):
+                if (kind.name, key) in creating and (kind.name, key) not in chosen:
+                    missing.append(
+                        f"{delta.kind.label} {delta.key} points at {kind.label} {key}, "
+                        f"which this plan creates; add --target {key}"
+                    )
+        if delta.action in ("delete", "replace"):
+            for (name, key), item in live.items.items():
+                user = kind_named(name)
+                points = (delta.kind, delta.key) in [(k, ref) for k, ref in user.references(item)]
+                if points and (name, key) in deleting and (name, key) not in chosen:
+                    missing.append(
+                        f"{user.label} {key} points at {delta.kind.label} {delta.key}, "
+                        f"which this plan {delta.action}s; add --target {key}"
+                    )
+    if missing:
+        raise UsageError(
+            "--target leaves out what the chosen changes depend on: " + "; ".join(missing)
+        )
 
 
 def _location(project: Project, delta: Delta) -> Location | None:

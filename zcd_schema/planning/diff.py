@@ -20,6 +20,7 @@ from zcd_schema.project.model import Project
 # changed member shows as one removed and one added.
 SET_KEYWORDS = frozenset({"enum", "required", "type"})
 _MEMBER = "\x00member"  # the value of a set member once a list is turned into a dict
+_TRUE, _FALSE = "\x00true", "\x00false"  # booleans, kept apart from 1 and 0
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,10 @@ def compare(
     unchanged = 0
     for kind in KINDS:
         declarations = kind.declared(project)
-        declared = {key: _content(kind.content(obj)) for key, obj in declarations.items()}
+        # both sides normalised alike: what Zendesk adds or drops is never a difference
+        declared = {
+            key: _content(kind.normalize(kind.content(obj))) for key, obj in declarations.items()
+        }
         current = {key: _content(kind.normalize(item)) for key, item in live.of(kind).items()}
         for key in sorted(set(declared) | set(current)):
             if wanted and key not in wanted:
@@ -53,10 +57,10 @@ def compare(
                 else:
                     unmanaged.append((kind, key))
             else:
-                # equal dicts need no deepdiff (which is slow); unequal ones may still differ only
-                # in
-                # the order of set-like lists, which differences_between ignores
-                differences = () if before == after else tuple(differences_between(before, after))
+                # equal contents need no deepdiff (which is slow); unequal ones may still differ
+                # only in the order of set-like lists, which differences_between ignores
+                same = _canonical(before) == _canonical(after)
+                differences = () if same else tuple(differences_between(before, after))
                 if not differences:
                     unchanged += 1
                 else:
@@ -69,6 +73,12 @@ def known_keys(project: Project, live: LiveState) -> set[str]:
     """Every key --target may name: declared or live, of any kind."""
     keys = {key for kind in KINDS for key in kind.declared(project)}
     return keys | {key for _, key in live.items}
+
+
+def _canonical(content: dict[str, Any]) -> str:
+    """Equal for equal JSON only: Python's ``1 == True`` must not hide ``enum: [1, 0]`` becoming
+    ``[true, false]``."""
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def _content(content: dict[str, Any]) -> dict[str, Any]:
@@ -117,6 +127,8 @@ def _as_sets(value: Any, parent: str | None = None) -> Any:
         return {json.dumps(m, sort_keys=True): _MEMBER for m in members}
     if isinstance(value, list):
         return [_as_sets(v) for v in value]
+    if isinstance(value, bool):  # deepdiff, like Python, takes True for 1 inside lists
+        return _TRUE if value else _FALSE
     return value
 
 
@@ -127,6 +139,8 @@ def _from_sets(value: Any) -> Any:
         return {k: _from_sets(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_from_sets(v) for v in value]
+    if value == _TRUE or value == _FALSE:
+        return value == _TRUE
     return value
 
 
