@@ -9,10 +9,8 @@ from conftest import QUICKSTART, doc
 from test_terminal import run_in_terminal
 
 from zcd_schema.errors import ExitCode
-from zcd_schema.kinds import OBJECT_TYPE
 from zcd_schema.project.model import Settings
 from zcd_schema.zendesk.accounts import open_client, resolve_target
-from zcd_schema.zendesk.write import AccountApi
 
 SCHEMA = {"properties": {"id": {"type": "string"}}}
 
@@ -22,13 +20,6 @@ def project(tmp_path: Path, content: str) -> Path:
     root.mkdir(exist_ok=True)
     (root / "types.yaml").write_text(content)
     return root
-
-
-def fill_local_account(root: Path, count: int) -> None:
-    """``count`` object types that no file declares, straight into the local account."""
-    with open_client(resolve_target(root, Settings(), environ={}), environ={}) as client:
-        for i in range(count):
-            AccountApi(client).create(OBJECT_TYPE, {"key": f"legacy{i:02d}", "schema": SCHEMA})
 
 
 def ok(zcd, tmp_path):
@@ -56,9 +47,16 @@ def guard(zcd, tmp_path):
 
 
 def partial(zcd, tmp_path):
-    root = project(tmp_path, doc({"first": {"schema": SCHEMA}, "second": {"schema": SCHEMA}}))
-    fill_local_account(root, 49)  # one more fits under the cap of 50
-    return zcd("apply", "--project", root, "--yes", "--parallelism", "1"), "Apply stopped part-way"
+    """Two object types to delete, one with records, which Zendesk refuses to delete."""
+    root = project(tmp_path, doc({"empty": {"schema": SCHEMA}, "full": {"schema": SCHEMA}}))
+    assert zcd("apply", "--project", root, "--yes").code == 0
+    with open_client(resolve_target(root, Settings(), environ={}), environ={}) as client:
+        record = {"data": {"type": "full", "attributes": {"id": "1"}}}
+        client.request("POST", "/api/sunshine/objects/records", json=record)
+    (root / "zcd.yaml").write_text("prune: true\n")
+    project(tmp_path, "{}\n")
+    result = zcd("apply", "--project", root, "--yes", "--allow-destroy", "--parallelism", "1")
+    return result, "Apply stopped part-way"
 
 
 def usage(zcd, tmp_path):

@@ -3,6 +3,7 @@ one line per diagnostic. Each test failed on the code before the fix."""
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -13,11 +14,14 @@ import pytest
 from conftest import doc, zcd_executable
 
 from zcd_schema.errors import AccountError
+from zcd_schema.kinds import OBJECT_TYPE
+from zcd_schema.kinds.base import ACTIONS
 from zcd_schema.project.model import Account, Settings
 from zcd_schema.project.validate import validate_project
 from zcd_schema.project.yamlio import load_text
-from zcd_schema.zendesk.accounts import resolve_target
+from zcd_schema.zendesk.accounts import open_client, resolve_target
 from zcd_schema.zendesk.client import Client, Credentials
+from zcd_schema.zendesk.read import read_live_state
 
 SCHEMA = {"properties": {"id": {"type": "string"}}}
 
@@ -269,3 +273,118 @@ def test_a_target_without_what_it_needs_is_refused(zcd, tmp_path):
     local_project(tmp_path, doc({"other": {"schema": SCHEMA}}))
     refused = zcd("plan", "--project", root, "--target", "product")
     assert refused.code == 64 and "add --target owner" in refused.err
+
+
+# -- a saved plan is untrusted input ------------------------------------------------------------
+
+
+def saved_plan(zcd, root: Path) -> tuple[Path, dict]:
+    path = root / "plan.json"
+    result = zcd("plan", "--project", root, "-o", path)
+    assert result.code == 0, result.err
+    return path, json.loads(path.read_text())
+
+
+def tamper(path: Path, document: dict) -> Path:
+    """Write an edited plan back, with a summary that agrees (as an attacker would)."""
+    counts = {a: sum(1 for c in document["changes"] if c["action"] == a) for a in ACTIONS}
+    document["summary"] = {**counts, "unmanaged": len(document["unmanaged"])}
+    path.write_text(json.dumps(document))
+    return path
+
+
+def live_keys(root: Path) -> set[str]:
+    with open_client(resolve_target(root, Settings(), environ={}), environ={}) as client:
+        return set(read_live_state(client).of(OBJECT_TYPE))
+
+
+def test_an_update_edited_into_a_delete_is_refused(zcd, tmp_path):
+    root = local_project(tmp_path, doc({"product": {"schema": SCHEMA}}))
+    assert zcd("apply", "--project", root, "--yes").code == 0
+    wider = {"properties": {**SCHEMA["properties"], "sku": {"type": "string"}}}
+    local_project(tmp_path, doc({"product": {"schema": wider}}))
+    path, document = saved_plan(zcd, root)
+    (change,) = document["changes"]
+    change.update(action="delete", after=None)  # still labelled "safe", with its old reasons
+    refused = zcd("apply", tamper(path, document), "--project", root)
+    assert refused.code == 4, refused.err
+    assert "object type product: it says safe, its contents are destructive" in refused.err
+    assert live_keys(root) == {"product"}
+
+
+def test_a_property_removal_relabelled_safe_is_refused(zcd, tmp_path):
+    wider = {"properties": {**SCHEMA["properties"], "sku": {"type": "string"}}}
+    root = local_project(tmp_path, doc({"product": {"schema": wider}}))
+    assert zcd("apply", "--project", root, "--yes").code == 0
+    local_project(tmp_path, doc({"product": {"schema": SCHEMA}}))
+    path, document = saved_plan(zcd, root)
+    (change,) = document["changes"]
+    assert change["risk"] == "destructive"
+    change.update(risk="safe", reasons=["adds optional property 'x'"])
+    refused = zcd("apply", tamper(path, document), "--project", root)
+    assert refused.code == 4
+    assert "object type product: it says safe, its contents are destructive" in refused.err
+
+
+def test_a_before_that_is_not_the_live_object_is_refused(zcd, tmp_path):
+    root = local_project(tmp_path, doc({"product": {"schema": SCHEMA}}))
+    assert zcd("apply", "--project", root, "--yes").code == 0
+    local_project(
+        tmp_path, doc({"product": {"schema": {"properties": {"id": {"type": "number"}}}}})
+    )
+    path, document = saved_plan(zcd, root)
+    document["changes"][0]["before"]["schema"]["properties"]["id"]["type"] = "number"
+    refused = zcd("apply", tamper(path, document), "--project", root)
+    assert refused.code == 4
+    assert "its before is not the live object its fingerprint names" in refused.err
+
+
+def test_credentials_go_only_where_zcd_yaml_or_url_says(zcd, tmp_path, emulator_factory):
+    real, elsewhere = emulator_factory(served=True), emulator_factory(served=True)
+    root = local_project(tmp_path, doc({"product": {"schema": SCHEMA}}))
+    (root / "zcd.yaml").write_text(f"accounts:\n  production:\n    url: {real.url}\n")
+    creds = {"ZENDESK_OAUTH_TOKEN": "oauth-secret-token"}
+    path = root / "plan.json"
+    assert (
+        zcd("plan", "--project", root, "--account", "production", "-o", path, env=creds).code == 0
+    )
+    document = json.loads(path.read_text())
+    document["account"]["url"] = elsewhere.url
+    refused = zcd("apply", tamper(path, document), "--project", root, env=creds)
+    assert refused.code == 4 and "the plan was made for production" in refused.err
+    assert elsewhere.app.requests == 0  # not one request, so no credentials, went there
+    # the file's own URL, given explicitly: accepted
+    document["account"]["url"] = real.url
+    tamper(path, document)
+    applied = zcd("apply", path, "--project", root, "--url", real.url, env=creds)
+    assert applied.code == 0, applied.err
+
+
+def test_plan_says_when_apply_will_refuse(zcd, tmp_path):
+    root = local_project(
+        tmp_path,
+        doc(
+            {"product": {"schema": SCHEMA}},
+            {"link": {"source": "product", "target": "zen:user", "prevent_destroy": True}},
+        ),
+    )
+    assert zcd("apply", "--project", root, "--yes").code == 0
+    local_project(
+        tmp_path,
+        doc(
+            {"product": {"schema": SCHEMA}},
+            {"link": {"source": "product", "target": "zen:ticket", "prevent_destroy": True}},
+        ),
+    )
+    text = zcd("plan", "--project", root)
+    assert text.code == 4
+    assert "apply will refuse: it is prevent_destroy" in text.out
+    assert "relationship type link is prevent_destroy: apply refuses to replace it" in text.out
+    markdown = zcd("plan", "--project", root, "--format", "markdown").out
+    assert "**Apply will refuse this plan:**" in markdown
+    github = zcd("plan", "--project", root, "--format", "github").out
+    assert "::error title=zcd-schema%3A apply will refuse::apply will refuse this plan" in github
+    document = zcd("plan", "--project", root, "--format", "json").plan
+    assert document["refusals"] == [
+        "relationship type link is prevent_destroy: apply refuses to replace it"
+    ]

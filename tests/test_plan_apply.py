@@ -434,6 +434,37 @@ def test_faults_during_apply_converge_with_nothing_doubled(zcd, workspace):
 
 
 def test_partial_failure_reports_and_plan_shows_the_rest(zcd, workspace):
+    """Zendesk refuses to delete an object type that still has records; nothing foresees it, so
+    the apply stops part-way and says exactly what was done."""
+    schema = {"properties": {"id": {"type": "string"}, "name": {"type": "string"}}}
+    root = workspace(doc({name: {"schema": schema} for name in ("aaa", "full", "zzz")}))
+    assert zcd("apply", "--project", root, "--yes").code == 0
+    seed_records(root, "full")
+    (root / "zcd.yaml").write_text("prune: true\n")
+    workspace(
+        doc(
+            {"aaa": {"schema": schema}, "bbb": {"schema": schema}},
+            {"bbb_link": {"source": "bbb", "target": "zen:user"}},
+        )
+    )
+    result = zcd("apply", "--project", root, "--yes", "--allow-destroy", "--parallelism", "1")
+    assert result.code == 5, result.out + result.err
+    assert "Apply stopped part-way" in result.out
+    assert "Applied (2):\n  + object type bbb\n  + relationship type bbb_link" in result.out
+    assert (
+        "Failed (1):\n  - object type full: DELETE /api/sunshine/objects/types/full: 409"
+        in result.out
+    )
+    assert "Not attempted (1):\n  - object type zzz" in result.out
+    assert result.out.count("409") == 1  # the error is told once, in the report
+    rest = zcd("plan", "--project", root, "--format", "json").plan
+    assert [(c["key"], c["action"]) for c in rest["changes"]] == [
+        ("full", "delete"),
+        ("zzz", "delete"),
+    ]
+
+
+def test_a_plan_that_cannot_fit_the_limits_is_refused_before_any_write(zcd, workspace):
     schema = {"properties": {"id": {"type": "string"}}}
     root = workspace(doc({"product": {"schema": schema}}))
     zcd("apply", "--project", root, "--yes")
@@ -441,31 +472,22 @@ def test_partial_failure_reports_and_plan_shows_the_rest(zcd, workspace):
     with other_client(root) as client:
         for i in range(48):
             AccountApi(client).create(OBJECT_TYPE, {"key": f"legacy{i:02d}", "schema": schema})
-    workspace(
-        doc(
-            {"product": {"schema": schema}, "aaa": {"schema": schema}, "bbb": {"schema": schema}},
-            {"aaa_link": {"source": "aaa", "target": "zen:user"}},
-        )
+    workspace(doc({name: {"schema": schema} for name in ("product", "aaa", "bbb")}))
+    planned = zcd("plan", "--project", root, "-o", root / "plan.json")
+    assert planned.code == 4
+    refusal = (
+        "over the account's limits: the account holds 49 of at most 50 resource types; "
+        "this plan would need 51 at once"
     )
-    result = zcd("apply", "--project", root, "--yes", "--parallelism", "1")
-    assert result.code == 5, result.out + result.err
-    assert "Apply stopped part-way" in result.out
-    assert "Applied (1):\n  + object type aaa" in result.out
-    assert (
-        "Failed (1):\n  + object type bbb: POST /api/sunshine/objects/types: 429 Too Many "
-        "Requests: "
-        "You have exceeded the maximum number of resources for this account" in result.out
-    )
-    assert "Not attempted (1):\n  + relationship type aaa_link" in result.out
-    rest = zcd("plan", "--project", root, "--format", "json").plan
-    assert [(c["key"], c["action"]) for c in rest["changes"]] == [
-        ("bbb", "create"),
-        ("aaa_link", "create"),
-    ]
+    assert refusal in planned.out
+    applied = zcd("apply", root / "plan.json", "--project", root)
+    assert applied.code == 4 and "Nothing was written" in applied.err
+    with other_client(root) as client:
+        assert len(read_live_state(client).of(OBJECT_TYPE)) == 49
 
 
 def test_nothing_applied_is_exit_3(zcd, workspace):
-    schema = {"properties": {"id": {"type": "string"}}}
+    schema = {"properties": {"id": {"type": "string"}, "name": {"type": "string"}}}
     root = workspace(doc({"product": {"schema": schema}}))
     unreadable = zcd("apply", "--project", root, "--yes", env={"ZCD_EMULATOR_FAULTS": "500=1"})
     assert (
@@ -473,15 +495,14 @@ def test_nothing_applied_is_exit_3(zcd, workspace):
         and "gave up after 10 attempts" in unreadable.err
         and unreadable.out == ""
     )
-    with other_client(root) as client:  # the account is full: the one create fails, nothing changes
-        for i in range(50):
-            AccountApi(client).create(OBJECT_TYPE, {"key": f"legacy{i:02d}", "schema": schema})
-    full = zcd("apply", "--project", root, "--yes")
-    assert (
-        full.code == 3
-        and "Apply failed; nothing was changed" in full.out
-        and "Failed (1)" in full.out
-    )
+    # the one change is refused by Zendesk (an object type with records cannot be deleted)
+    assert zcd("apply", "--project", root, "--yes").code == 0
+    seed_records(root, "product")
+    (root / "zcd.yaml").write_text("prune: true\n")
+    workspace("{}\n")
+    refused = zcd("apply", "--project", root, "--yes", "--allow-destroy")
+    assert refused.code == 3, refused.out + refused.err
+    assert "Apply failed; nothing was changed" in refused.out and "Failed (1)" in refused.out
 
 
 def test_targets_and_fail_on_and_detailed_exitcode(zcd, workspace):
@@ -605,7 +626,10 @@ def test_plan_and_apply_against_a_served_emulator_with_credentials(
     )
     assert "debug: GET /api/sunshine/objects/types?per_page=1000 -> 200 OK" in planned.err
     # --debug before the command too
-    applied = zcd("--debug", "apply", saved, "--project", root, env=creds)
+    # a plan for an account zcd.yaml does not declare goes only where --url says
+    refused = zcd("apply", saved, "--project", root, env=creds)
+    assert refused.code == 4 and f"Pass --url {served.url}" in refused.err
+    applied = zcd("--debug", "apply", saved, "--project", root, "--url", served.url, env=creds)
     assert "debug: POST /api/sunshine/objects/types -> 201 Created" in applied.err
     assert applied.code == 0, applied.err
     assert (

@@ -59,6 +59,8 @@ def apply_project(
     saved = load(request.plan_file) if request.plan_file is not None else None
     if saved is not None and request.prune:
         raise UsageError("--prune applies when planning; a saved plan already says what it deletes")
+    if saved is not None:
+        guards.check_recorded(saved)
     validation = valid_project(root)
     account, url = request.account, request.url
     if saved is not None:
@@ -82,7 +84,9 @@ def apply_project(
 def _apply_fresh(
     plan: Plan, connection: Connection, parallelism: int, progress: Progress | None
 ) -> ApplyReport:
-    guards.check_fresh(plan, read_live_state(connection.client, with_limits=False))
+    now = read_live_state(connection.client)
+    guards.check_fresh(plan, now)
+    guards.check_limits(plan, now)
     if progress is not None:
         progress(f"Applying {len(plan.changes)} changes to {connection.account.describe()}:")
     return apply_plan(

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from zcd_schema.commands import Messages
+from zcd_schema.errors import GuardError
 from zcd_schema.kinds import Kind
 from zcd_schema.planning.build import build_plan
 from zcd_schema.planning.document import AccountRef, Plan
@@ -77,11 +78,26 @@ def make_plan(connection: Connection, *, prune: bool, targets: tuple[str, ...]) 
 def saved_plan_target(
     plan: Plan, settings: Settings, account: str | None, url: str | None
 ) -> tuple[str | None, str | None]:
-    """The account a saved plan is applied to: the plan's own, unless options name another."""
-    if account is not None or url is not None:
-        return account, url
+    """The account to apply a saved plan to, as (account, url) for ``resolve_target``.
+
+    Credentials go only to a URL that zcd.yaml gives for the account, or that --url names: never
+    to the URL written in the file, which anyone who can edit a CI artifact could change. A plan
+    for a URL that neither gives is refused before any request.
+    """
+    if url is not None:
+        if plan.account.url is None or url.rstrip("/") != plan.account.url.rstrip("/"):
+            raise GuardError(
+                f"the plan was made for {plan.account.describe()}, not {url}; nothing was written"
+            )
+        named = account or (plan.account.name if plan.account.name in settings.accounts else None)
+        return named, url
     if plan.account.url is None:
-        return plan.account.name, None
-    if plan.account.name in settings.accounts:
-        return plan.account.name, plan.account.url
-    return None, plan.account.url  # an ad-hoc --url account
+        return account or plan.account.name, None
+    name = account or plan.account.name
+    if name in settings.accounts:
+        return name, None  # zcd.yaml's URL; check_same_account compares it with the plan's
+    raise GuardError(
+        f"the plan was made for {plan.account.describe()}, an account zcd.yaml does not declare; "
+        "credentials go only to a URL that zcd.yaml or --url gives. Pass "
+        f"--url {plan.account.url} to apply it there; nothing was written"
+    )

@@ -65,7 +65,7 @@ class PlanRun:
     @property
     def exit_code(self) -> ExitCode:
         codes = [f.exit_code for f in self.failures]
-        if self.breaches:
+        if self.breaches or any(p.refusals for p in self.plans):
             codes.append(ExitCode.GUARD)
         if self.request.detailed_exitcode and any(p.changes for p in self.plans):
             codes.append(ExitCode.CHANGES)

@@ -134,6 +134,7 @@ class Kind:
     create_fields: tuple[str, ...]
     update_fields: tuple[str, ...] = ()  # empty: the kind cannot be updated, only replaced
     steps: tuple[Step, ...] = ()
+    limit_key: str | None = None  # the account limit that counts this kind's items
 
     def __repr__(self) -> str:
         return f"<kind {self.name}>"

@@ -17,6 +17,7 @@ class ObjectTypeKind(Kind):
     collection = "/api/sunshine/objects/types"
     create_fields = ("key", "schema")
     update_fields = ("schema",)
+    limit_key = "resource_types"  # as /api/sunshine/limits names it
     # Object types are written after the relationship types that point at them are gone, and
     # before the ones that will point at them are created; they are deleted last.
     steps = (

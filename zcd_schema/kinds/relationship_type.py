@@ -18,6 +18,7 @@ class RelationshipTypeKind(Kind):
     section = "relationship_types"
     collection = "/api/sunshine/relationships/types"
     create_fields = ("key", "source", "target")
+    limit_key = "relationship_types"
     # Deleted first (they point at object types that may be going), created once their object
     # types exist. A replace is the delete of the first step and the create of the second.
     steps = (Step(10, ("delete", "replace"), "delete"), Step(30, ("create", "replace"), "create"))

@@ -4,12 +4,14 @@ declaration. Reads (through the records question) and never writes."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from zcd_schema.errors import UsageError
 from zcd_schema.kinds import kind_named
-from zcd_schema.kinds.base import Delta, LiveState
+from zcd_schema.kinds.base import Delta, Difference, Kind, LiveState
 from zcd_schema.planning import diff, risk
 from zcd_schema.planning.document import AccountRef, Change, Location, Plan, fingerprint
+from zcd_schema.planning.preflight import over_limits
 from zcd_schema.project.load import SETTINGS_FILE
 from zcd_schema.project.model import Project
 
@@ -54,7 +56,38 @@ def build_plan(
                 _location(project, delta),
             )
         )
-    return Plan(account, tuple(changes), comparison.unmanaged, _notes(project))
+    return Plan(
+        account,
+        tuple(changes),
+        comparison.unmanaged,
+        _notes(project),
+        over_limits=over_limits(changes, live.limits),
+    )
+
+
+def rejudge(
+    kind: Kind,
+    key: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    prevent_destroy: bool = False,
+) -> tuple[str, str, tuple[str, ...]] | None:
+    """(action, risk, reasons) of a change, from its contents alone; None when nothing changes."""
+    if before is None:
+        action = "create"
+    elif after is None:
+        action = "delete"
+    else:
+        action = "update" if kind.update_fields else "replace"
+    differences: tuple[Difference, ...] = ()
+    if before is not None and after is not None:
+        differences = tuple(diff.differences_between(before, after))
+        if not differences:
+            return None
+    level, reasons = risk.classify(
+        Delta(kind, key, action, before, after, differences, prevent_destroy)
+    )
+    return action, level, reasons
 
 
 def _check_targets_are_whole(

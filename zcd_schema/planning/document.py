@@ -71,13 +71,13 @@ class Plan:
     account: AccountRef
     changes: tuple[Change, ...]
     unmanaged: tuple[tuple[Kind, str], ...] = ()
-    notes: tuple[
-        str, ...
-    ] = ()  # one-line facts for the reader (sources that cannot be planned, ...)
+    # one-line facts for the reader (sources that cannot be planned, ...)
+    notes: tuple[str, ...] = ()
     created_at: str = field(
         default_factory=lambda: datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     )
     tool_version: str = __version__
+    over_limits: tuple[str, ...] = ()  # why the changes cannot fit the account's limits
 
     @property
     def summary(self) -> dict[str, int]:
@@ -88,6 +88,16 @@ class Plan:
     def highest_risk(self) -> str | None:
         """The highest risk of any change, None without changes."""
         return worst([c.risk for c in self.changes]) if self.changes else None
+
+    @property
+    def refusals(self) -> list[str]:
+        """What apply will refuse, whatever its flags: said at plan time, for the reviewer."""
+        protected = [
+            f"{c.label} is prevent_destroy: apply refuses to {c.action} it"
+            for c in self.changes
+            if c.prevent_destroy and c.action in ("delete", "replace")
+        ]
+        return protected + [f"over the account's limits: {problem}" for problem in self.over_limits]
 
     def at_or_above(self, level: str) -> list[Change]:
         return [c for c in self.changes if RISKS.index(c.risk) >= RISKS.index(level)]
@@ -139,6 +149,8 @@ def to_document(plan: Plan) -> dict[str, Any]:
         ],
         "unmanaged": [{"kind": kind.name, "key": key} for kind, key in plan.unmanaged],
         "notes": list(plan.notes),
+        "over_limits": list(plan.over_limits),
+        "refusals": plan.refusals,
     }
 
 
@@ -204,6 +216,7 @@ def from_document(document: dict[str, Any]) -> Plan:
         tuple(document.get("notes", [])),
         str(document["created_at"]),
         str(document["tool_version"]),
+        tuple(str(problem) for problem in document.get("over_limits", [])),
     )
     if document.get("summary") not in (None, plan.summary):
         raise ValueError("the summary does not match the changes (was the file edited?)")

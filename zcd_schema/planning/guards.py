@@ -5,11 +5,15 @@ own account, and freshness (a plan whose touched objects moved is stale). Each r
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import Any
 
 from zcd_schema.errors import GuardError
 from zcd_schema.kinds import KINDS
 from zcd_schema.kinds.base import DESTRUCTIVE, LiveState
-from zcd_schema.planning.document import AccountRef, Plan, fingerprint
+from zcd_schema.planning.build import rejudge
+from zcd_schema.planning.document import AccountRef, Change, Plan, fingerprint
+from zcd_schema.planning.preflight import over_limits
+from zcd_schema.planning.risk import records_reason
 from zcd_schema.project.model import Project
 
 
@@ -50,7 +54,13 @@ def check_guards(
 
 
 def check_same_account(plan: Plan, ours: AccountRef) -> None:
-    if (plan.account.name, plan.account.url) != (ours.name, ours.url):
+    """An account is its URL (the local one, its name): a plan is applied only where it was made."""
+    theirs = plan.account
+    if theirs.url is None or ours.url is None:
+        same = theirs.url is None and ours.url is None and theirs.name == ours.name
+    else:
+        same = theirs.url.rstrip("/") == ours.url.rstrip("/")
+    if not same:
         raise GuardError(
             f"the plan was made for {plan.account.describe()}, not {ours.describe()}; "
             "nothing was written"
@@ -77,3 +87,53 @@ def check_fresh(plan: Plan, now: LiveState) -> None:
             f"the plan is stale: since it was made, {'; '.join(moved)}. Nothing was written; "
             "run plan again and review the new plan"
         )
+
+
+def check_limits(plan: Plan, now: LiveState) -> None:
+    """Refuse, before any write, changes that cannot fit the account's limits as they are now."""
+    problems = over_limits(plan.changes, now.limits)
+    if problems:
+        raise GuardError(
+            f"refusing to apply: over the account's limits: {'; '.join(problems)}. Nothing was "
+            "written; delete unused items first, or split the change"
+        )
+
+
+def check_recorded(plan: Plan) -> None:
+    """A saved plan is untrusted input: each change's action, risk and reasons are judged again
+    from its ``before`` and ``after``, and ``before`` must be what its live fingerprint says. A
+    change whose recorded values disagree refuses the whole plan, before any request."""
+    wrong = []
+    for change in plan.changes:
+        problem = _disagreement(change)
+        if problem is not None:
+            wrong.append(f"{change.label}: {problem}")
+    if wrong:
+        raise GuardError(
+            "refusing a plan file whose changes do not say what their contents mean (was it "
+            f"edited?): {'; '.join(wrong)}. Nothing was written; make the plan again"
+        )
+
+
+def _disagreement(change: Change) -> str | None:
+    if change.before is None and change.after is None:
+        return "it has neither a before nor an after"
+    if fingerprint(change.kind, _item(change.key, change.before)) != change.live_fingerprint:
+        return "its before is not the live object its fingerprint names"
+    judged = rejudge(change.kind, change.key, change.before, change.after, change.prevent_destroy)
+    if judged is None:
+        return "its before and after are the same"
+    action, level, reasons = judged
+    if change.action != action:
+        return f"it says {change.action}, its contents mean {action}"
+    if change.risk != level:
+        return f"it says {change.risk}, its contents are {level}"
+    extra = change.reasons[len(reasons) :]
+    records = {records_reason(change.kind, change.key, has) for has in (True, False)}
+    if change.reasons[: len(reasons)] != reasons or not set(extra) <= records or len(extra) > 1:
+        return "its reasons are not those of its contents"
+    return None
+
+
+def _item(key: str, content: dict[str, Any] | None) -> dict[str, Any] | None:
+    return None if content is None else {"key": key, **content}

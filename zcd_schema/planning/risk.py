@@ -35,7 +35,11 @@ def records_reasons(
     ) as pool:
         answers = list(pool.map(lambda item: ask(*item), at_stake))
     reasons = {}
-    for (kind, key), has in zip(at_stake, answers, strict=False):
+    for (kind, key), has in zip(at_stake, answers, strict=True):
         if has is not None:
-            reasons[(kind.name, key)] = f"{kind.label} {key} {'has' if has else 'has no'} records"
+            reasons[(kind.name, key)] = records_reason(kind, key, has)
     return reasons
+
+
+def records_reason(kind: Kind, key: str, has: bool) -> str:
+    return f"{kind.label} {key} {'has' if has else 'has no'} records"

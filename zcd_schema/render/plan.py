@@ -68,7 +68,13 @@ def plan_text(plan: Plan, color: bool = False, display: Display | None = None) -
         )
         out.append(f"  {symbol} {one_line(change.label)}: {change.action}, {risk}{where}")
         out += [f"      {one_line(reason)}" for reason in change.reasons]
+        if change.prevent_destroy and change.action in ("delete", "replace"):
+            out.append("      " + _paint("apply will refuse: it is prevent_destroy", "1;31", color))
     if plan.changes:
+        out.append("")
+    if plan.refusals:
+        out.append(_paint("Apply will refuse this plan:", "1;31", color))
+        out += [f"  {one_line(refusal)}" for refusal in plan.refusals]
         out.append("")
     if plan.unmanaged:
         out.append("Unmanaged (declared in no file, left alone; --prune would delete them):")
@@ -214,6 +220,14 @@ def _markdown_head(plans: list[Plan], project: str, failures: list[tuple[str, st
             if len(found) > 20:
                 out.append(f"> - and {len(found) - 20} more, below")
             out.append("")
+    refused = [(p, r) for p in plans for r in p.refusals]
+    if refused:
+        out += ["> [!CAUTION]", "> **Apply will refuse this plan:**"]
+        out += [
+            f"> - {_cell(refusal)}" + (f" on {plan.account.name}" if several else "")
+            for plan, refusal in refused
+        ]
+        out.append("")
     if failures:
         out += [
             "> [!CAUTION]",
@@ -358,6 +372,17 @@ def plan_github(
                     line=at.line if at else None,
                     column=at.column if at else None,
                     title=f"zcd-schema: {c.risk} change",
+                )
+            )
+    for plan in plans:
+        for refusal in plan.refusals:
+            where = f" on {plan.account.name}" if several else ""
+            items.append(
+                Annotation(
+                    "error",
+                    f"apply will refuse this plan{where}: {refusal}",
+                    f"error: apply will refuse this plan{where}: {refusal}",
+                    title="zcd-schema: apply will refuse",
                 )
             )
     for name, message in failures:
