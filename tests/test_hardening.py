@@ -16,12 +16,16 @@ from conftest import doc, zcd_executable
 from zcd_schema.errors import AccountError
 from zcd_schema.kinds import OBJECT_TYPE
 from zcd_schema.kinds.base import ACTIONS
-from zcd_schema.project.model import Account, Settings
+from zcd_schema.planning.apply import apply_plan
+from zcd_schema.planning.build import build_plan
+from zcd_schema.planning.document import AccountRef
+from zcd_schema.project.model import Account, ObjectType, Project, Settings
 from zcd_schema.project.validate import validate_project
 from zcd_schema.project.yamlio import load_text
 from zcd_schema.zendesk.accounts import open_client, resolve_target
 from zcd_schema.zendesk.client import Client, Credentials
 from zcd_schema.zendesk.read import read_live_state
+from zcd_schema.zendesk.write import AccountApi
 
 SCHEMA = {"properties": {"id": {"type": "string"}}}
 
@@ -388,3 +392,126 @@ def test_plan_says_when_apply_will_refuse(zcd, tmp_path):
     assert document["refusals"] == [
         "relationship type link is prevent_destroy: apply refuses to replace it"
     ]
+
+
+# -- two applies at once ------------------------------------------------------------------------
+
+
+def test_two_applies_of_the_local_account_at_once_lose_nothing(zcd, tmp_path):
+    root = local_project(tmp_path, doc({"product": {"schema": SCHEMA}}))
+    assert zcd("apply", "--project", root, "--yes").code == 0
+    plans = {}
+    for name in ("sku", "ean"):
+        wider = {"properties": {**SCHEMA["properties"], name: {"type": "string"}}}
+        local_project(tmp_path, doc({"product": {"schema": wider}}))
+        plans[name], _ = saved_plan(zcd, root)
+        plans[name] = plans[name].rename(root / f"{name}.json")
+    env = {**os.environ, "NO_COLOR": "1"}
+    env.pop("ZCD_EMULATOR_FAULTS", None)
+    running = {
+        name: subprocess.Popen(
+            [*zcd_executable(), "apply", str(path), "--project", str(root)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for name, path in plans.items()
+    }
+    results = {
+        name: (process.wait(timeout=60), process.communicate()) for name, process in running.items()
+    }
+    codes = sorted(code for code, _ in results.values())
+    assert codes == [0, 4], results
+    (winner,) = [name for name, (code, _) in results.items() if code == 0]
+    (loser,) = [name for name, (code, _) in results.items() if code == 4]
+    assert (
+        "the plan is stale" in results[loser][1][1]
+        and "object type product changed" in results[loser][1][1]
+    )
+    with open_client(resolve_target(root, Settings(), environ={}), environ={}) as client:
+        properties = read_live_state(client).of(OBJECT_TYPE)["product"]["schema"]["properties"]
+    assert winner in properties and loser not in properties
+
+
+def test_an_object_that_moves_right_before_its_write_is_not_written(tmp_path):
+    """The window between apply's fresh read and a write, made to happen (a real account has no
+    lock): the change is refused and the report says so (exit 4, as for a stale plan)."""
+    root = tmp_path / "project"
+    root.mkdir()
+    target = resolve_target(root, Settings(), environ={})
+    with open_client(target, environ={}) as client:
+        api = AccountApi(client)
+        api.create(OBJECT_TYPE, {"key": "product", "schema": SCHEMA})
+        state = read_live_state(client)
+        wider = {"properties": {**SCHEMA["properties"], "sku": {"type": "string"}}}
+        project = Project(
+            root,
+            Settings(),
+            (),
+            {"product": ObjectType("product", wider)},
+        )
+        plan = build_plan(project, state, AccountRef("local", None, "x"), prune=False)
+
+        class SomeoneElseWritesFirst(AccountApi):
+            def read(self, kind, key):
+                if key == "product":
+                    other = {"properties": {**SCHEMA["properties"], "ean": {"type": "string"}}}
+                    AccountApi(client).update(OBJECT_TYPE, {"key": "product", "schema": other})
+                return super().read(kind, key)
+
+        report = apply_plan(plan, SomeoneElseWritesFirst(client), parallelism=1)
+        schema = read_live_state(client).of(OBJECT_TYPE)["product"]["schema"]
+    assert report.exit_code == 4 and not report.wrote_anything
+    (outcome,) = report.outcomes
+    assert (outcome.state, outcome.moved) == ("failed", True)
+    assert "ean" in schema["properties"] and "sku" not in schema["properties"]
+
+
+# -- errors, not bugs ---------------------------------------------------------------------------
+
+
+def test_a_corrupt_local_state_file_is_an_account_error(zcd, tmp_path):
+    root = local_project(tmp_path, doc({"product": {"schema": SCHEMA}}))
+    (root / ".zcd").mkdir()
+    (root / ".zcd" / "local.sqlite").write_bytes(b"this is not SQLite" * 100)
+    result = zcd("plan", "--project", root)
+    assert result.code == 3
+    assert "local account's state file" in result.err and "Delete it to start" in result.err
+
+
+def test_a_state_folder_that_cannot_be_made_is_an_account_error(zcd, tmp_path):
+    root = local_project(tmp_path, doc({"product": {"schema": SCHEMA}}))
+    (root / ".zcd").write_text("a file where the folder should be")
+    result = zcd("plan", "--project", root)
+    assert result.code == 3 and "cannot be created or opened" in result.err
+
+
+def test_o_naming_a_folder_is_a_usage_error(zcd, tmp_path):
+    root = local_project(tmp_path, doc({"product": {"schema": SCHEMA}}))
+    result = zcd("plan", "--project", root, "-o", root)
+    assert result.code == 64 and "that is a folder" in result.err
+
+
+def test_a_base_url_with_a_path_is_refused(zcd, tmp_path):
+    root = local_project(tmp_path, doc({"product": {"schema": SCHEMA}}))
+    result = zcd("plan", "--project", root, "--url", "https://acme.zendesk.com/api/v2")
+    assert result.code == 64 and "use 'https://acme.zendesk.com'" in result.err
+    (root / "zcd.yaml").write_text(
+        "accounts:\n  production:\n    url: https://acme.zendesk.com/?x=1\n"
+    )
+    invalid = zcd("validate", "--project", root)
+    assert invalid.code == 1 and "error[ZCD604]" in invalid.out
+
+
+def test_plan_json_is_json_whatever_happens(zcd, tmp_path):
+    root = local_project(tmp_path, doc({"_bad": {"schema": SCHEMA}}))
+    invalid = zcd("plan", "--project", root, "--format", "json")
+    assert invalid.code == 1
+    error = json.loads(invalid.out)["error"]
+    assert error["exit_code"] == 1 and error["diagnostics"][0]["code"] == "ZCD201"
+    local_project(tmp_path, doc({"good": {"schema": SCHEMA}}))
+    failed = zcd(
+        "plan", "--project", root, "--format", "json", env={"ZCD_EMULATOR_FAULTS": "500=1"}
+    )
+    assert failed.code == 3 and json.loads(failed.out)["error"]["exit_code"] == 3

@@ -123,6 +123,18 @@ class Diagnostic:
     pointer: str  # JSON pointer into the file's document
     message: str
 
+    def to_json(self) -> dict[str, str | int]:
+        """The contract's JSON shape of one diagnostic (section 2)."""
+        return {
+            "severity": self.severity,
+            "code": self.code,
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "pointer": self.pointer,
+            "message": self.message,
+        }
+
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.file, self.line, self.column, self.code, self.pointer)
 

@@ -25,6 +25,12 @@ def url_problem(url: str) -> str | None:
         return f"{url!r} is not a URL"
     if parts.scheme not in ("http", "https") or not host:
         return f"{url!r} is not an http(s) URL with a host"
+    if parts.path.strip("/") or parts.query or parts.fragment:
+        base = f"{parts.scheme}://{parts.netloc}"
+        return (
+            f"{url!r} is not a base URL: every request path is added to it, so it must stop at the "
+            f"host (use {base!r})"
+        )
     if parts.username or parts.password:
         return "credentials must not be written into the URL; set them in the environment"
     if parts.scheme == "http" and not is_loopback_host(host):

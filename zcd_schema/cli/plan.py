@@ -20,8 +20,8 @@ from zcd_schema.cli.base import (
     use_color,
 )
 from zcd_schema.diagnostics import one_line
-from zcd_schema.errors import ExitCode
-from zcd_schema.render.plan import FORMATS, RENDERERS, PlanView, plan_markdown
+from zcd_schema.errors import ExitCode, InvalidProject, ZcdError
+from zcd_schema.render.plan import FORMATS, RENDERERS, PlanView, plan_error_json, plan_markdown
 
 
 @cli.command()
@@ -96,7 +96,13 @@ def plan(
     request = PlanRequest(
         accounts, all_accounts, url, prune, targets, fail_on, detailed_exitcode, out
     )
-    run = plan_accounts(project, request, messages())
+    try:
+        run = plan_accounts(project, request, messages())
+    except ZcdError as exc:
+        if fmt == "json":  # stdout stays one JSON document, whatever happened
+            found = exc.result.diagnostics if isinstance(exc, InvalidProject) else ()
+            click.echo(plan_error_json(str(exc), exc.exit_code, found), nl=False)
+        raise
     for saved, path in run.saved:
         say(
             f"plan for {saved.account.name} saved to {path}; apply it with: zcd-schema apply {path}"

@@ -16,6 +16,7 @@ from zcd_schema.planning.apply import Progress, apply_plan
 from zcd_schema.planning.document import Plan, load
 from zcd_schema.planning.report import ApplyReport
 from zcd_schema.project.validate import valid_project
+from zcd_schema.zendesk.accounts import writing
 from zcd_schema.zendesk.read import read_live_state
 from zcd_schema.zendesk.write import AccountApi
 
@@ -78,17 +79,24 @@ def apply_project(
         guards.check_guards(plan, allow_destroy=request.allow_destroy, protected=protected)
         if saved is None and not confirm(plan, connection.account.describe()):
             raise GuardError("apply cancelled: the answer was not 'yes'; nothing was written")
-        return ApplyResult(plan, _apply_fresh(plan, connection, request.parallelism, progress))
+        return ApplyResult(
+            plan, _apply_fresh(plan, connection, request.parallelism, messages, progress)
+        )
 
 
 def _apply_fresh(
-    plan: Plan, connection: Connection, parallelism: int, progress: Progress | None
+    plan: Plan,
+    connection: Connection,
+    parallelism: int,
+    messages: Messages,
+    progress: Progress | None,
 ) -> ApplyReport:
-    now = read_live_state(connection.client)
-    guards.check_fresh(plan, now)
-    guards.check_limits(plan, now)
-    if progress is not None:
-        progress(f"Applying {len(plan.changes)} changes to {connection.account.describe()}:")
-    return apply_plan(
-        plan, AccountApi(connection.client), parallelism=parallelism, progress=progress
-    )
+    """Under the account's write lock: read it again (stale plans and limits), then write."""
+    with writing(connection.target, messages.notify):
+        now = read_live_state(connection.client)
+        guards.check_fresh(plan, now)
+        guards.check_limits(plan, now)
+        if progress is not None:
+            progress(f"Applying {len(plan.changes)} changes to {connection.account.describe()}:")
+        api = AccountApi(connection.client)
+        return apply_plan(plan, api, parallelism=parallelism, progress=progress)

@@ -117,8 +117,15 @@ def plan_accounts(root: Path, request: PlanRequest, messages: Messages = Message
 
 def save_plan(plan: Plan, out: str) -> Path:
     path = Path(out.replace(ACCOUNT_PLACEHOLDER, plan.account.name))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    save(plan, path)
+    if path.is_dir():
+        raise UsageError(f"-o {path}: that is a folder; name a file, e.g. {path / 'plan.json'}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        save(plan, path)
+    except OSError as exc:
+        raise UsageError(
+            f"-o {path}: the plan cannot be saved there: {exc.strerror or exc}"
+        ) from None
     return path
 
 

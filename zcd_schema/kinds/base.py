@@ -107,6 +107,8 @@ class Api(Protocol):
 
     def delete(self, kind: Kind, key: str) -> None: ...
 
+    def read(self, kind: Kind, key: str) -> dict[str, Any] | None: ...
+
 
 class Step(NamedTuple):
     """One apply step: the changes of ``actions`` get ``operation``. Steps of all kinds run in

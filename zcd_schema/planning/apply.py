@@ -19,11 +19,23 @@ from itertools import groupby
 from zcd_schema.errors import AccountError
 from zcd_schema.kinds import KINDS
 from zcd_schema.kinds.base import Api, Kind, Step
-from zcd_schema.planning.document import SYMBOLS, Plan
+from zcd_schema.planning.document import SYMBOLS, Change, Plan, fingerprint
 from zcd_schema.planning.report import ApplyReport, Outcome
 
 Progress = Callable[[str], None]
 _PAST = {"delete": "deleted", "update": "updated", "create": "created"}
+
+
+MOVED = (
+    "it moved since the plan was made (another apply, or a change by hand?); nothing was written "
+    "to it. Plan again and review the new plan"
+)
+
+
+def _moved(api: Api, change: Change) -> bool:
+    """Whether the live object differs from the one the change was planned against, read right
+    before its first write: the last look before writing, so two applies never both write."""
+    return fingerprint(change.kind, api.read(change.kind, change.key)) != change.live_fingerprint
 
 
 def ordered_steps() -> list[list[tuple[Kind, Step]]]:
@@ -61,6 +73,13 @@ def apply_plan(
         change = outcome.change
         started = time.monotonic()
         try:
+            if not outcome.done and _moved(api, change):
+                stop.set()
+                with lock:
+                    outcome.error = MOVED
+                    outcome.moved = True
+                say(f"  ! {change.label}: not written, it moved since the plan was made")
+                return
             change.kind.write(api, change.key, operation, change.after)
         except AccountError as exc:  # the API refused or could not be reached: reported, not raised
             stop.set()
@@ -96,9 +115,7 @@ def apply_plan(
             try:
                 for future in futures:
                     future.result()
-            except (
-                KeyboardInterrupt
-            ):  # Ctrl-C: finish the requests in flight, start no more, report
+            except KeyboardInterrupt:  # Ctrl-C: finish the requests in flight, start no more
                 stop.set()
                 interrupted = True
                 say("  interrupted: waiting for the requests in flight, starting no more")

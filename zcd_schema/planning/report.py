@@ -16,6 +16,7 @@ class Outcome:
     done: list[str] = field(default_factory=list)  # operations done ("delete", "create", "update")
     needed: int = 1  # operations the change takes (a replace: its delete and its create)
     error: str | None = None
+    moved: bool = False  # not written: the live object moved since the plan was made
     seconds: float = 0.0
 
     @property
@@ -49,4 +50,6 @@ class ApplyReport:
             return ExitCode.OK
         if self.wrote_anything:
             return ExitCode.PARTIAL
+        if any(o.moved for o in self.outcomes):
+            return ExitCode.GUARD  # refused before any write, as a stale plan is
         return ExitCode.INTERRUPTED if self.interrupted else ExitCode.ACCOUNT

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from zcd_schema.diagnostics import one_line
+from zcd_schema.diagnostics import Diagnostic, one_line
 from zcd_schema.kinds.base import ACTIONS
 from zcd_schema.planning.document import SYMBOLS, Change, Plan, to_document, to_json
 from zcd_schema.planning.report import ApplyReport
@@ -403,6 +403,17 @@ def plan_github(
         },
     )
     return annotations + "\n".join(plan_text(plan, display=display) for plan in plans)
+
+
+def plan_error_json(message: str, exit_code: int, diagnostics: Sequence[Diagnostic] = ()) -> str:
+    """What ``plan --format json`` prints when no plan could be made: still one JSON document."""
+    error: dict[str, Any] = {"exit_code": exit_code, "message": message}
+    if diagnostics:
+        error["diagnostics"] = [d.to_json() for d in diagnostics]
+    return (
+        json.dumps({"plans": [], "failures": [], "error": error}, indent=2, ensure_ascii=False)
+        + "\n"
+    )
 
 
 RENDERERS: dict[str, Callable[[Sequence[Plan], PlanView], str]] = {

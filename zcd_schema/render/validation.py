@@ -46,18 +46,7 @@ def validation_json(result: ValidationResult) -> str:
         "valid": result.valid,
         "errors": result.errors,
         "warnings": result.warnings,
-        "diagnostics": [
-            {
-                "severity": d.severity,
-                "code": d.code,
-                "file": d.file,
-                "line": d.line,
-                "column": d.column,
-                "pointer": d.pointer,
-                "message": d.message,
-            }
-            for d in result.diagnostics
-        ],
+        "diagnostics": [d.to_json() for d in result.diagnostics],
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 

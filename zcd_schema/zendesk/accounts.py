@@ -5,7 +5,9 @@ the environment only, and the built-in ``local`` account (the emulator, in-proce
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+import sqlite3
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -139,8 +141,20 @@ def open_client(
     if faults.active and retry is None:
         # Faults of an in-process emulator are a rehearsal: backing off in real time helps nothing.
         retry = RetryPolicy(attempts=10, backoff_base=0.01, backoff_cap=0.1)
-    _prepare_state_dir(target.local_state.parent)
-    store = Store(target.local_state)
+    state = target.local_state
+    try:
+        _prepare_state_dir(state.parent)
+        store = Store(state)
+    except sqlite3.DatabaseError as exc:
+        raise AccountError(
+            f"the local account's state file {state} cannot be used ({exc}); it is not a database "
+            "zcd-schema wrote. Delete it to start the local account afresh"
+        ) from None
+    except OSError as exc:
+        raise AccountError(
+            f"the local account keeps its state in {state}, which cannot be created or opened: "
+            f"{exc.strerror or exc}"
+        ) from None
     app = Emulator(store, faults=faults)
     return Client(
         target.url,
@@ -161,3 +175,33 @@ def _prepare_state_dir(folder: Path) -> None:
         ignore.write_text(
             "# zcd-schema's local state (the embedded emulator); not for version control\n*\n"
         )
+
+
+@contextmanager
+def writing(target: Target, notify: Callable[[str], None] | None = None) -> Iterator[None]:
+    """Hold the right to write to the account. For the local account, an exclusive lock on its
+    state, so two applies run one after the other (the second then finds its plan stale); a real
+    account has no lock to take, and apply's per-object check right before each write stands in."""
+    if target.local_state is None:
+        yield
+        return
+    import fcntl
+
+    path = target.local_state.with_name(target.local_state.name + ".lock")
+    try:
+        handle = path.open("a")
+    except OSError as exc:
+        raise AccountError(
+            f"cannot lock the local account ({path}): {exc.strerror or exc}"
+        ) from None
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if notify is not None:
+                notify(f"another apply holds the local account ({path}); waiting for it to finish")
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

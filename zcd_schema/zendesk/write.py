@@ -53,6 +53,9 @@ class AccountApi:
     def delete(self, kind: Kind, key: str) -> None:
         self.client.request("DELETE", kind.item_path(key))
 
+    def read(self, kind: Kind, key: str) -> dict[str, Any] | None:
+        return read_item(self.client, kind, key)
+
 
 def _item(kind: Kind, body: Any) -> dict[str, Any]:
     item = kind.unwrap(body)
