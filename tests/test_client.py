@@ -5,6 +5,7 @@ case."""
 from __future__ import annotations
 
 import base64
+import itertools
 import socket
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -437,34 +438,84 @@ def test_unreachable_account_fails_with_exit_3_after_bounded_retries():
     )
 
 
-def test_client_side_requests_per_minute():
-    """A fake clock: 3 requests per minute, the 4th waits for the first to leave the window."""
+def test_client_side_requests_per_minute_are_paced_evenly():
+    """A fake clock: at 60 a minute, 20 requests leave one a second (19 s in all), never in a
+    burst; a server counting 60 a minute over any window would never refuse them."""
     clock = [100.0]
     said = Recorder()
+    sent: list[float] = []
 
     def sleep(seconds: float) -> None:
         said.sleep(seconds)
         clock[0] += seconds
 
+    def answer(request: httpx.Request) -> httpx.Response:
+        sent.append(clock[0])
+        return httpx.Response(200, json={"data": []})
+
     client = Client(
         "https://acme.zendesk.com",
-        transport=httpx.MockTransport(lambda r: httpx.Response(200, json={"data": []})),
-        requests_per_minute=3,
+        transport=httpx.MockTransport(answer),
+        requests_per_minute=60,
         sleep=sleep,
         clock=lambda: clock[0],
         notify=said,
     )
-    for _ in range(3):
+    for _ in range(20):
         client.get("/api/sunshine/limits")
-        clock[0] += 1
-    assert said.sleeps == []
+    assert sent[-1] - sent[0] == pytest.approx(19.0)
+    assert all(b - a == pytest.approx(1.0) for a, b in itertools.pairwise(sent))
+    assert said.text.count("pacing requests at 60 per minute") == 1
+
+
+def test_the_accounts_rate_headers_hold_requests_until_the_reset():
+    clock = [0.0]
+    said = Recorder()
+    sent: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        said.sleep(seconds)
+        clock[0] += seconds
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        sent.append(clock[0])
+        headers = {
+            "X-Rate-Limit": "700",
+            "X-Rate-Limit-Remaining": "0" if len(sent) == 1 else "5",
+            "ratelimit-reset": "30",
+        }
+        return httpx.Response(200, json={"data": []}, headers=headers)
+
+    client = Client(
+        "https://acme.zendesk.com",
+        transport=httpx.MockTransport(answer),
+        sleep=sleep,
+        clock=lambda: clock[0],
+        notify=said,
+    )
     client.get("/api/sunshine/limits")
-    assert said.sleeps == [57.0] and "client-side limit of 3 requests per minute" in said.text
+    client.get("/api/sunshine/limits")
+    assert sent == [0.0, 30.0] and "pausing 30 s until it resets" in said.text
+
+
+def test_a_throttle_without_retry_after_waits_for_a_rate_limit_window():
+    """429s without Retry-After: the backoff adds up to about a minute before giving up."""
+    said = Recorder()
+    client = Client(
+        "https://acme.zendesk.com",
+        transport=httpx.MockTransport(lambda r: httpx.Response(429, text="Too many requests")),
+        sleep=said.sleep,
+        seed=1,
+    )
+    with pytest.raises(ApiError):
+        client.get("/api/sunshine/limits")
+    assert len(said.sleeps) == 5 and 50 <= sum(said.sleeps) <= 95, said.sleeps
 
 
 def test_emulator_rate_limit_is_waited_out(emulator_factory):
-    """The emulator's per-minute limit and the client share a fake clock: the wait is
-    Retry-After."""
+    """The emulator's per-minute limit runs on a fake clock. Its headers say when the window is
+    used up, so the client waits for the reset before the next request instead of meeting a
+    429."""
     clock = [1000.0]
     said = Recorder()
 
@@ -479,7 +530,9 @@ def test_emulator_rate_limit_is_waited_out(emulator_factory):
         for _ in range(3):
             client.get("/api/sunshine/limits")
             clock[0] += 5
-    assert said.sleeps == [50.0] and "rate limited (429)" in said.text
+    assert said.sleeps == [pytest.approx(55.0, abs=0.1)]
+    assert "pausing 55 s until it resets" in said.text and "429" not in said.text
+    assert emulated.faults.counts["rpm"] == 0
 
 
 def test_concurrent_requests_lose_nothing(emulator_factory):

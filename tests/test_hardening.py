@@ -515,3 +515,140 @@ def test_plan_json_is_json_whatever_happens(zcd, tmp_path):
         "plan", "--project", root, "--format", "json", env={"ZCD_EMULATOR_FAULTS": "500=1"}
     )
     assert failed.code == 3 and json.loads(failed.out)["error"]["exit_code"] == 3
+
+
+# -- the client trusts only Zendesk-shaped answers ----------------------------------------------
+
+
+def mock_client(answer) -> Client:
+    import httpx
+
+    return Client(
+        "https://acme.zendesk.com",
+        transport=httpx.MockTransport(answer),
+        sleep=lambda seconds: None,
+    )
+
+
+def test_a_2xx_that_is_not_the_created_item_is_a_failure(zcd, tmp_path):
+    import httpx
+
+    client = mock_client(
+        lambda r: httpx.Response(
+            200, text="<html><title>Sign in</title></html>", headers={"Content-Type": "text/html"}
+        )
+    )
+    with pytest.raises(AccountError) as failed:
+        AccountApi(client).create(OBJECT_TYPE, {"key": "product", "schema": SCHEMA})
+    assert "answered with success but not with the object type product" in str(failed.value)
+    other_key = mock_client(
+        lambda r: httpx.Response(201, json={"data": {"key": "else", "schema": {}}})
+    )
+    with pytest.raises(AccountError):
+        AccountApi(other_key).update(OBJECT_TYPE, {"key": "product", "schema": SCHEMA})
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"data": {"key": "resource_types"}},
+        {"data": [{"key": "resource_types", "limit": "fifty", "count": None}, "odd", 7]},
+        {"data": [{"key": 5, "limit": 50, "count": 1}, {"key": "resource_types", "limit": -1}]},
+        {"data": None},
+        ["not", "an", "envelope"],
+    ],
+)
+def test_a_limits_body_of_an_odd_shape_never_crashes(body):
+    import httpx
+
+    from zcd_schema.zendesk.read import read_limits
+
+    assert read_limits(mock_client(lambda r: httpx.Response(200, json=body))) in ({}, None)
+
+
+def test_a_cursor_of_empty_pages_stops_early():
+    import httpx
+
+    pages = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        pages.append(request.url)
+        following = f"https://acme.zendesk.com/api/sunshine/objects/types?page={len(pages)}"
+        return httpx.Response(200, json={"data": [], "links": {"next": following}})
+
+    with pytest.raises(AccountError) as failed:
+        mock_client(answer).list("/api/sunshine/objects/types")
+    assert len(pages) == 3 and "pages in a row were empty" in str(failed.value)
+
+
+# -- the emulator, as Zendesk documents it ------------------------------------------------------
+
+
+def raw_request(url: str, data: bytes) -> bytes:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=10) as connection:
+        connection.sendall(data)
+        received = b""
+        while chunk := connection.recv(65536):
+            received += chunk
+    return received
+
+
+def test_the_emulator_answers_odd_requests_as_a_server_should(emulator_factory):
+    served = emulator_factory(served=True)
+    bad_length = raw_request(
+        served.url,
+        b"POST /api/sunshine/objects/types HTTP/1.1\r\nHost: x\r\nContent-Length: ten\r\n\r\n",
+    )
+    assert bad_length.startswith(b"HTTP/1.1 400")
+    body = json.dumps({"data": {"key": "product", "schema": SCHEMA}}).encode()
+    chunked = (
+        b"POST /api/sunshine/objects/types HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+        b"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+        + f"{len(body[:10]):x}\r\n".encode()
+        + body[:10]
+        + b"\r\n"
+        + f"{len(body[10:]):x}\r\n".encode()
+        + body[10:]
+        + b"\r\n0\r\n\r\n"
+    )
+    assert raw_request(served.url, chunked).startswith(b"HTTP/1.1 201")
+    with served.http() as http:
+        head = http.head("/api/sunshine/objects/types/product")
+        got = http.get("/api/sunshine/objects/types/product")
+        assert head.status_code == 200 and head.content == b""
+        assert head.headers["Content-Length"] == got.headers["Content-Length"] != "0"
+        wrong_type = http.post(
+            "/api/sunshine/objects/types", content=body, headers={"Content-Type": "text/plain"}
+        )
+        assert wrong_type.status_code == 415
+        for answer in (head, got, wrong_type, http.get("/nowhere")):
+            assert "x-rate-limit" in answer.headers and "x-rate-limit-remaining" in answer.headers
+
+
+def test_the_documented_pattern_properties_example_gets_the_documented_message(emulated):
+    example = {
+        "patternProperties": {
+            "^[a-zA-Z0-9]*$": {"properties": {"name": {"type": "string", "maxLength": 10}}}
+        }
+    }
+    with emulated.http() as http:
+        refused = http.post(
+            "/api/sunshine/objects/types", json={"data": {"key": "product", "schema": example}}
+        )
+    assert refused.status_code == 400
+    message = (
+        "data.schema object instance has properties which are not allowed by the schema: "
+        '["patternProperties"]'
+    )
+    assert [e["detail"] for e in refused.json()["errors"]] == [message]
+
+
+def test_did_you_mean_compares_few_names_among_many():
+    from zcd_schema.project.rules import NameHints
+
+    hints = NameHints(f"type_{i:04d}" for i in range(2000))
+    assert len(hints._candidates("typo_0042")) <= 3
+    assert hints("typo_0042") == "; did you mean 'type_0042'?"

@@ -196,13 +196,21 @@ class Emulator:
             if fault:
                 raise _fault_response(fault, self.faults.retry_after)
             request = _request(environ)
+            if method in ("POST", "PUT") and request.body and not _is_json(environ):
+                raise failure(
+                    415, "The request body must be JSON, sent as Content-Type: application/json"
+                )
             handler = self._route(request)
             status, body = handler(request)
-            if method != "GET" and status < 300 and self.faults.after_write(method):
+            if method not in ("GET", "HEAD") and status < 300 and self.faults.after_write(method):
                 raise DroppedConnection(f"{method} {request.path}")
-            return _respond(start_response, status, body)
+            answer = _respond(start_response, status, body, self.faults.rate_headers())
         except ApiFailure as exc:
-            return _respond(start_response, exc.status, exc.body, exc.headers)
+            headers = list(exc.headers or [])
+            named = {name.lower() for name, _ in headers}
+            headers += [h for h in self.faults.rate_headers() if h[0].lower() not in named]
+            answer = _respond(start_response, exc.status, exc.body, headers)
+        return [] if method == "HEAD" else answer  # HEAD: a GET's headers, no body
 
     def _authenticate(self, authorization: str) -> None:
         if self.authorizations is None:
@@ -252,7 +260,7 @@ class Emulator:
                     elif want != got:
                         break
                 else:
-                    handler = methods.get(request.method)
+                    handler = methods.get("GET" if request.method == "HEAD" else request.method)
                     if handler is None:
                         raise failure(
                             405,
@@ -607,6 +615,11 @@ def _int_arg(
         bound = f"between {low} and {high}" if high is not None else f"at least {low}"
         raise failure(400, f"{name} must be an integer {bound}")
     return value
+
+
+def _is_json(environ: dict[str, Any]) -> bool:
+    media_type = str(environ.get("CONTENT_TYPE") or "").split(";", 1)[0].strip().lower()
+    return media_type == "application/json"
 
 
 def _request(environ: dict[str, Any]) -> Request:

@@ -15,6 +15,7 @@ for the in-process ``local`` account).
 
 from __future__ import annotations
 
+import math
 import random
 import threading
 import time
@@ -39,6 +40,10 @@ _SPEC_NAMES = {
 
 class FaultSpecError(ValueError):
     pass
+
+
+# Without --rate-limit the emulator limits nothing; its headers say so with a limit none reaches.
+UNLIMITED_RATE = 100_000
 
 
 @dataclass
@@ -127,18 +132,31 @@ class Faults:
                 self._script.append((kind, method))
 
     def over_limit(self) -> float | None:
-        """With a per-minute limit: None when the request may go, else the seconds until it may."""
-        if not self.requests_per_minute:
-            return None
+        """With a per-minute limit: None when the request may go, else the seconds until it may.
+        Every request is counted in the window (its headers tell the client what is left)."""
         now = self.clock()
         with self._lock:
             while self._window and self._window[0] <= now - 60.0:
                 self._window.popleft()
-            if len(self._window) >= self.requests_per_minute:
+            if self.requests_per_minute and len(self._window) >= self.requests_per_minute:
                 self.counts["rpm"] += 1
                 return self._window[0] + 60.0 - now
             self._window.append(now)
             return None
+
+    def rate_headers(self) -> list[tuple[str, str]]:
+        """X-Rate-Limit, X-Rate-Limit-Remaining and ratelimit-reset, as Zendesk sends on every
+        answer: the per-minute limit and what is left of it in the last minute."""
+        limit = self.requests_per_minute or UNLIMITED_RATE
+        now = self.clock()
+        with self._lock:
+            used = len(self._window)  # over_limit has dropped the requests older than a minute
+            reset = self._window[0] + 60.0 - now if self._window else 60.0
+        return [
+            ("X-Rate-Limit", str(limit)),
+            ("X-Rate-Limit-Remaining", str(max(0, limit - used))),
+            ("ratelimit-reset", str(max(1, math.ceil(reset)))),
+        ]
 
     def before(self, method: str) -> str | None:
         """The fault that answers this request instead of the API, if any."""

@@ -69,17 +69,18 @@ def schema_problems(schema: Any) -> list[str]:
         return [wrong_type("data.schema", schema, "object")]
     if not schema:
         return [EMPTY]
+    # the documented patternProperties example has no "properties", and is answered with the
+    # patternProperties message: keywords Zendesk does not allow are named first
+    not_allowed = [NOT_ALLOWED.format(k) for k in ("$schema", "patternProperties") if k in schema]
     if "properties" not in schema:
-        return [NO_PROPERTIES]
+        return not_allowed or [NO_PROPERTIES]
     problems: list[str] = []
     properties = schema["properties"]
     if isinstance(properties, dict) and not properties:
         problems.append(EMPTY_PROPERTIES)
     if schema.get("additionalProperties") is True:
         problems.append(ADDITIONAL_TRUE)
-    for keyword in ("$schema", "patternProperties"):
-        if keyword in schema:
-            problems.append(NOT_ALLOWED.format(keyword))
+    problems += not_allowed
     _property_problems(schema, problems)
     try:
         Draft4Validator.check_schema(schema)

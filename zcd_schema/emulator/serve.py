@@ -39,12 +39,47 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self._run_app()
 
-    def _run_app(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
+    def _read_body(self) -> bytes | None:
+        """The request body, by Content-Length or chunked; None after answering a bad one."""
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            return self._read_chunked()
+        raw = self.headers.get("Content-Length") or "0"
+        if not raw.strip().isdigit():
+            self.send_error(400, "malformed Content-Length")
+            self.close_connection = True
+            return None
+        length = int(raw)
         if length > MAX_BODY:
             self.send_error(413)
+            self.close_connection = True
+            return None
+        return self.rfile.read(length) if length else b""
+
+    def _read_chunked(self) -> bytes | None:
+        body = b""
+        while True:
+            size_line = self.rfile.readline(1024).split(b";", 1)[0].strip()
+            try:
+                size = int(size_line, 16)
+            except ValueError:
+                self.send_error(400, "malformed chunk size")
+                self.close_connection = True
+                return None
+            if size == 0:
+                while self.rfile.readline(65537) not in (b"\r\n", b"\n", b""):
+                    pass  # trailers
+                return body
+            if len(body) + size > MAX_BODY:
+                self.send_error(413)
+                self.close_connection = True
+                return None
+            body += self.rfile.read(size)
+            self.rfile.readline(3)  # the CRLF after each chunk
+
+    def _run_app(self) -> None:
+        body = self._read_body()
+        if body is None:
             return
-        body = self.rfile.read(length) if length else b""
         path, _, query = self.path.partition("?")
         host, port = self.server.server_address[:2]
         environ: dict[str, Any] = {
@@ -97,6 +132,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(int(code), reason)
         for name, value in captured["headers"]:
             self.send_header(name, value)
+        if self.command == "HEAD":
+            payload = b""  # the headers (Content-Length included) of a GET, and no body
         self._headers_buffer.append(b"\r\n" + payload)  # type: ignore[attr-defined]  # one write
         self.flush_headers()
 

@@ -37,8 +37,44 @@ def _hint(name: str, options: Any) -> str:
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
+class NameHints:
+    """ "did you mean" among many names, in time linear in their number: a few dozen names are
+    compared one by one; past that, only the names one deleted character away from the unknown
+    one (a typo: a letter missing, added, changed or swapped) are compared. Answers are kept."""
+
+    SMALL = 64
+
+    def __init__(self, names: Any) -> None:
+        self.names = list(names)
+        self._by_deletion: dict[str, set[str]] | None = None
+        self._answers: dict[str, str] = {}
+
+    def __call__(self, name: str) -> str:
+        if name not in self._answers:
+            self._answers[name] = _hint(name, self._candidates(name))
+        return self._answers[name]
+
+    def _candidates(self, name: str) -> list[str]:
+        if len(self.names) <= self.SMALL:
+            return self.names
+        if self._by_deletion is None:
+            self._by_deletion = {}
+            for known in self.names:
+                for variant in _deletions(known):
+                    self._by_deletion.setdefault(variant, set()).add(known)
+        found: set[str] = set()
+        for variant in _deletions(name):
+            found |= self._by_deletion.get(variant, set())
+        return sorted(found)
+
+
+def _deletions(word: str) -> set[str]:
+    return {word} | {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
 def check_zendesk_rules(project: Project, findings: Findings) -> None:
     declared = project.object_types
+    hints = NameHints(declared)
     for file in project.files:
         document = findings.documents.get(file)
         if document is None or not document.ok or not isinstance(document.value, dict):
@@ -57,7 +93,7 @@ def check_zendesk_rules(project: Project, findings: Findings) -> None:
                 ):
                     check_object_schema(raw["schema"], pointer + "/schema", file, findings)
                 elif section == "relationship_types" and isinstance(raw, dict):
-                    _check_relationship(raw, file, pointer, declared, findings)
+                    _check_relationship(raw, file, pointer, declared, hints, findings)
         for kind, section in (("profile", "profile_sources"), ("event", "event_sources")):
             for name, raw, pointer in _entries(value, section):
                 _check_source(kind, name, raw, file, pointer, findings)
@@ -79,7 +115,12 @@ def _check_type_key(kind: str, key: str, file: str, pointer: str, findings: Find
 
 
 def _check_relationship(
-    raw: dict[str, Any], file: str, pointer: str, declared: Any, findings: Findings
+    raw: dict[str, Any],
+    file: str,
+    pointer: str,
+    declared: Any,
+    hints: NameHints,
+    findings: Findings,
 ) -> None:
     target = raw.get("target")
     if isinstance(target, list):
@@ -119,7 +160,7 @@ def _check_relationship(
                 file,
                 at,
                 f"{ref!r} names no object type declared in this project"
-                f"{_hint(ref, declared) or _hint(ref, ZEN_TYPES)}",
+                f"{hints(ref) or _hint(ref, ZEN_TYPES)}",
             )
 
 

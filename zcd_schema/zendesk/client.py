@@ -27,7 +27,6 @@ import random
 import re
 import threading
 import time
-from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,6 +41,7 @@ from zcd_schema.urls import url_problem
 USER_AGENT = f"zcd-schema/{__version__}"
 REDACTED = "[redacted]"
 MAX_PAGES = 10_000  # a links.next chain longer than this is a server bug, not data
+MAX_EMPTY_PAGES = 3  # empty pages in a row that still link to another: a server bug
 _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 _RETRY_AFTER = frozenset({429, 503})
 _SERVER_ERRORS = frozenset({500, 502, 504})
@@ -110,10 +110,14 @@ class RetryPolicy:
     max_retry_after: float = 120.0  # a longer Retry-After is not waited out: the error says so
     backoff_base: float = 0.5
     backoff_cap: float = 30.0
+    # a 429 or 503 without Retry-After: waits long enough for a rate-limit window (a minute) to
+    # pass over the attempts (about 5, 10, 20, 30 and 30 s at most, jitter taking up to half)
+    throttle_base: float = 5.0
 
-    def backoff(self, retry: int, rng: random.Random) -> float:
+    def backoff(self, retry: int, rng: random.Random, *, throttled: bool = False) -> float:
         """Exponential backoff with equal jitter: half fixed, half random, so waits stay spread."""
-        ceiling = min(self.backoff_cap, self.backoff_base * 2 ** (retry - 1))
+        base = self.throttle_base if throttled else self.backoff_base
+        ceiling = min(self.backoff_cap, base * 2 ** (retry - 1))
         return float(ceiling / 2 + rng.uniform(0, ceiling / 2))
 
 
@@ -162,31 +166,34 @@ def _reason(status: int | None) -> str:
 
 
 class RequestRate:
-    """A client-side sliding-window limit of requests per minute, shared by all threads."""
+    """Paces requests evenly, shared by all threads: at most ``per_minute`` a minute, one every
+    60/``per_minute`` seconds, never in bursts (a server counting the same rate over any window
+    then never answers 429). The account's own rate-limit headers can hold requests back too."""
 
     def __init__(
-        self, per_minute: int, clock: Callable[[], float], sleep: Callable[[float], None]
+        self, per_minute: int | None, clock: Callable[[], float], sleep: Callable[[float], None]
     ) -> None:
         self.per_minute = per_minute
+        self.interval = 60.0 / per_minute if per_minute else 0.0
         self._clock = clock
         self._sleep = sleep
-        self._sent: deque[float] = deque()
+        self._next = 0.0  # when the next request may leave
         self._lock = threading.Lock()
+
+    def hold_until(self, moment: float) -> None:
+        """No request leaves before ``moment`` (the account said its window is used up)."""
+        with self._lock:
+            self._next = max(self._next, moment)
 
     def acquire(self) -> float:
         """Wait until a request may go; returns the seconds waited."""
-        waited = 0.0
         with self._lock:  # holding the lock while sleeping keeps the waiters in order
-            while True:
-                now = self._clock()
-                while self._sent and self._sent[0] <= now - 60.0:
-                    self._sent.popleft()
-                if len(self._sent) < self.per_minute:
-                    self._sent.append(now)
-                    return waited
-                pause = self._sent[0] + 60.0 - now
+            now = self._clock()
+            pause = max(0.0, self._next - now)
+            if pause:
                 self._sleep(pause)
-                waited += pause
+            self._next = max(self._next, now) + self.interval
+            return pause
 
 
 class Client:
@@ -227,7 +234,8 @@ class Client:
         self._clock = clock
         self._rng = random.Random(seed)
         self._rng_lock = threading.Lock()
-        self._rate = RequestRate(requests_per_minute, clock, sleep) if requests_per_minute else None
+        self._rate = RequestRate(requests_per_minute, clock, sleep)
+        self._pacing_said = False
         self._counts_lock = threading.Lock()
         self.requests_sent = 0
         self.retries = 0
@@ -282,6 +290,7 @@ class Client:
         query: Mapping[str, Any] | None = {**(params or {}), "per_page": per_page}
         seen: set[str] = set()
         url = path
+        empty = 0  # pages in a row that held nothing, yet linked to another
         for _ in range(MAX_PAGES):
             body = self.request("GET", url, params=query).data
             if not isinstance(body, dict) or not isinstance(body.get("data"), list):
@@ -295,6 +304,14 @@ class Client:
             following = links.get("next") if links else None
             if not following:
                 return
+            empty = 0 if body["data"] else empty + 1
+            if empty >= MAX_EMPTY_PAGES:
+                raise ApiError(
+                    f"{empty} pages in a row were empty yet linked to another; a list the "
+                    "account will not finish cannot be planned against",
+                    method="GET",
+                    path=self._shown(url),
+                )
             url = self._same_origin(str(following), url)
             if url in seen:
                 raise ApiError(f"links.next repeats {url}", method="GET", path=self._shown(url))
@@ -327,13 +344,12 @@ class Client:
         lost = False  # an earlier attempt may have been carried out without us hearing back
         while True:
             attempt += 1
-            if self._rate is not None:
-                waited = self._rate.acquire()
-                if waited >= 1:
-                    self._say(
-                        f"waited {waited:.1f} s for the client-side limit of "
-                        f"{self._rate.per_minute} requests per minute"
-                    )
+            waited = self._rate.acquire()
+            if waited and self._rate.per_minute and not self._pacing_said:
+                self._pacing_said = True  # once: every request may wait a little
+                self._say(
+                    f"pacing requests at {self._rate.per_minute} per minute, as zcd.yaml asks"
+                )
             sent_at = self._clock()
             try:
                 with self._counts_lock:
@@ -367,6 +383,7 @@ class Client:
                 f"{attempt}"
             )
             if status < 300:
+                self._follow_rate_headers(response.headers)  # a 429 says when with Retry-After
                 return Response(status, _json(body), attempt)
             if method == "DELETE" and status == 404 and lost:
                 # the lost attempt did the work
@@ -387,7 +404,8 @@ class Client:
                         f"{self.retry.max_retry_after:.0f} s zcd-schema waits)"
                     )
                     raise error
-                wait = retry_after if retry_after is not None else self._backoff(attempt)
+                throttle = self._backoff(attempt, throttled=True)
+                wait = retry_after if retry_after is not None else throttle
                 what = "rate limited" if status == 429 else "service unavailable"
                 self._wait_or_raise(error, wait, started, f"{what} ({status}) on {method} {shown}")
             elif status in _SERVER_ERRORS:
@@ -445,9 +463,19 @@ class Client:
         )
         self._sleep(wait)
 
-    def _backoff(self, attempt: int) -> float:
+    def _backoff(self, attempt: int, *, throttled: bool = False) -> float:
         with self._rng_lock:
-            return self.retry.backoff(attempt, self._rng)
+            return self.retry.backoff(attempt, self._rng, throttled=throttled)
+
+    def _follow_rate_headers(self, headers: httpx.Headers) -> None:
+        """When the account says none of its window is left, hold every request until it resets."""
+        remaining = _number(
+            headers.get("X-Rate-Limit-Remaining") or headers.get("ratelimit-remaining")
+        )
+        reset = _number(headers.get("ratelimit-reset"))
+        if remaining is not None and remaining <= 0 and reset is not None and 0 < reset <= 120:
+            self._rate.hold_until(self._clock() + reset)
+            self._say(f"the account's rate limit is used up; pausing {reset:.0f} s until it resets")
 
     def _error(
         self, method: str, shown: str, response: httpx.Response, body: bytes, attempt: int
@@ -501,6 +529,13 @@ def _json(body: bytes) -> Any:
         return None
     try:
         return jsonlib.loads(body)
+    except ValueError:
+        return None
+
+
+def _number(value: str | None) -> float | None:
+    try:
+        return float(value) if value is not None else None
     except ValueError:
         return None
 

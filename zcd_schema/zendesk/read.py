@@ -42,11 +42,23 @@ def read_limits(client: Client) -> dict[str, AccountLimit] | None:
         raise
     limits = {}
     for entry in data if isinstance(data, list) else []:
-        if isinstance(entry, dict) and isinstance(entry.get("key"), str):
-            limits[entry["key"]] = AccountLimit(
-                entry["key"], int(entry.get("limit") or 0), int(entry.get("count") or 0)
-            )
+        if not isinstance(entry, dict) or not isinstance(entry.get("key"), str):
+            continue  # the limits inform the preflight; an odd entry is skipped, never fatal
+        limit, count = _count(entry.get("limit")), _count(entry.get("count"))
+        if limit is not None and count is not None:
+            limits[entry["key"]] = AccountLimit(entry["key"], limit, count)
     return limits
+
+
+def _count(value: Any) -> int | None:
+    """A whole number of 0 or more, from an integer or its text; None for anything else."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if value >= 0 else None
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return None
 
 
 def read_item(client: Client, kind: Kind, key: str) -> dict[str, Any] | None:

@@ -40,15 +40,14 @@ class AccountApi:
             json=kind.body(content, kind.create_fields),
             reconcile=reconcile,
         )
-        return _item(kind, answer.data)
+        return _written(kind, key, answer.data, "POST", kind.collection)
 
     def update(self, kind: Kind, content: dict[str, Any]) -> dict[str, Any]:
         if not kind.update_fields:
             raise ValueError(f"a {kind.label} cannot be updated; replace it")
-        answer = self.client.request(
-            "PUT", kind.item_path(content["key"]), json=kind.body(content, kind.update_fields)
-        )
-        return _item(kind, answer.data)
+        path = kind.item_path(content["key"])
+        answer = self.client.request("PUT", path, json=kind.body(content, kind.update_fields))
+        return _written(kind, content["key"], answer.data, "PUT", path)
 
     def delete(self, kind: Kind, key: str) -> None:
         self.client.request("DELETE", kind.item_path(key))
@@ -57,6 +56,16 @@ class AccountApi:
         return read_item(self.client, kind, key)
 
 
-def _item(kind: Kind, body: Any) -> dict[str, Any]:
+def _written(kind: Kind, key: str, body: Any, method: str, path: str) -> dict[str, Any]:
+    """The item a write answered with. A 2xx that does not hold it (an HTML page from a proxy, a
+    login page, another key) is not taken for success: what happened is unknown, so it fails."""
     item = kind.unwrap(body)
-    return item if isinstance(item, dict) else {}
+    if isinstance(item, dict) and item.get("key") == key:
+        return item
+    raise ApiError(
+        f"the account answered with success but not with the {kind.label} {key}; the write may "
+        "or may not have been made (is the URL right?)",
+        method=method,
+        path=path,
+        maybe_applied=True,
+    )
