@@ -110,6 +110,19 @@ CODES: dict[str, Code] = _table(
     ("ZCD603", ERROR, "account needs exactly one of 'subdomain' or 'url'"),
     ("ZCD604", ERROR, "account URL must be https (http only to a loopback address)"),
     ("ZCD605", ERROR, "default_account names no account"),
+    # 7xx: custom objects (/api/v2/custom_objects)
+    ("ZCD701", ERROR, "custom object or field key breaks Zendesk's key rule"),
+    ("ZCD702", ERROR, "standard:: objects and fields are Zendesk's, not declared here"),
+    ("ZCD703", ERROR, "field attribute that its type does not take"),
+    ("ZCD704", ERROR, "field type needs an attribute that is missing"),
+    ("ZCD705", ERROR, "option value listed twice in one field"),
+    ("ZCD706", ERROR, "regexp pattern too long or not a regular expression"),
+    ("ZCD707", ERROR, "lookup target is neither a declared custom object nor a Zendesk type"),
+    ("ZCD708", ERROR, "name_field sets both unique and autonumber"),
+    ("ZCD709", ERROR, "currency is not a three-letter ISO 4217 code"),
+    ("ZCD710", ERROR, "over a custom object hard limit (objects, fields, lookups, options)"),
+    ("ZCD711", ERROR, "over the limits of an account's plan_tier"),
+    ("ZCD712", ERROR, "over the limits of a ZAF app (zaf_app: true)"),
 )
 
 

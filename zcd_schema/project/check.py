@@ -12,6 +12,7 @@ from zcd_schema.project.structure import check_structure
 from zcd_schema.project.yamlio import escape
 
 _NOUNS = {
+    "custom_objects": "custom object",
     "object_types": "object type",
     "relationship_types": "relationship type",
     "profile_sources": "profile source",

@@ -72,6 +72,47 @@ LIMITS: tuple[HardLimit, ...] = (
     HardLimit("event_name", "ZCD202", "characters in an event source or type name", 40, _EVENTS),
 )
 
+_CUSTOM = "Custom Objects API (docs: custom-data/custom-objects; custom-objects-api.md)"
+LIMITS += (
+    HardLimit(
+        "custom_objects",
+        "ZCD710",
+        "custom objects per account (Enterprise; less by plan_tier)",
+        50,
+        _CUSTOM,
+    ),
+    HardLimit(
+        "custom_fields",
+        "ZCD710",
+        "fields per custom object, standard fields not counted",
+        100,
+        _CUSTOM,
+    ),
+    HardLimit(
+        "lookup_fields",
+        "ZCD710",
+        "lookup fields on one object (Professional and up; less by plan_tier)",
+        10,
+        _CUSTOM,
+    ),
+    HardLimit(
+        "field_options", "ZCD710", "options per dropdown or multiselect field", 2000, _CUSTOM
+    ),
+    HardLimit("regexp_length", "ZCD706", "characters in a regexp field's pattern", 255, _CUSTOM),
+    HardLimit("autonumber_prefix", "ZCD710", "characters in an autonumber prefix", 30, _CUSTOM),
+)
+
+# plan_tier -> (custom objects, lookup fields per object)
+TIER_LIMITS: dict[str, tuple[int, int]] = {
+    "team": (3, 5),
+    "growth": (5, 5),
+    "professional": (30, 10),
+    "enterprise": (50, 10),
+    "enterprise_plus": (50, 10),
+}
+# A ZAF app's requirements.json custom_objects_v2
+ZAF_LIMITS = {"objects": 50, "fields": 20, "dropdown": 5, "multiselect": 5, "options": 10}
+
 LIMIT: dict[str, int] = {row.name: row.limit for row in LIMITS}
 
 

@@ -20,8 +20,11 @@ from zcd_schema.diagnostics import CODES, Diagnostic
 from zcd_schema.errors import UsageError
 from zcd_schema.project.model import (
     Account,
+    CustomObject,
+    CustomObjectField,
     EventSource,
     EventType,
+    FieldOption,
     ObjectType,
     Origin,
     ProfileSource,
@@ -33,7 +36,13 @@ from zcd_schema.project.model import (
 from zcd_schema.project.yamlio import MAX_FILE_BYTES, Document, escape, load_bytes, too_large
 
 SETTINGS_FILE = "zcd.yaml"
-SECTIONS = ("object_types", "relationship_types", "profile_sources", "event_sources")
+SECTIONS = (
+    "custom_objects",
+    "object_types",
+    "relationship_types",
+    "profile_sources",
+    "event_sources",
+)
 
 
 @dataclass
@@ -164,6 +173,7 @@ def build_project(read: ProjectFiles) -> Project:
         relationship_types=builder.relationship_types,
         profile_sources=builder.profile_sources,
         event_sources=builder.event_sources,
+        custom_objects=builder.custom_objects,
     )
 
 
@@ -191,12 +201,13 @@ def _settings(value: Any, document: Document | None = None) -> Settings:
         if isinstance(exclude, list)
         else (),
         accounts=accounts,
+        zaf_app=value.get("zaf_app") is True,
     )
 
 
 def _account(name: str, raw: dict[str, Any]) -> Account:
     fields: dict[str, Any] = {}
-    for key in ("subdomain", "url", "email_env", "token_env", "oauth_token_env"):
+    for key in ("subdomain", "url", "email_env", "token_env", "oauth_token_env", "plan_tier"):
         if isinstance(raw.get(key), str):
             fields[key] = raw[key]
     rpm = raw.get("requests_per_minute")
@@ -214,6 +225,7 @@ class _Builder:
         self.relationship_types: dict[str, RelationshipType] = {}
         self.profile_sources: dict[str, ProfileSource] = {}
         self.event_sources: dict[str, EventSource] = {}
+        self.custom_objects: dict[str, CustomObject] = {}
 
     def add_document(self, file: str, value: dict[str, Any]) -> None:
         for section in SECTIONS:
@@ -227,6 +239,31 @@ class _Builder:
                 )
                 if isinstance(raw, dict):
                     getattr(self, "_" + section)(key, raw, origin)
+
+    def _custom_objects(self, key: str, raw: dict[str, Any], origin: Origin) -> None:
+        if key in self.custom_objects:
+            return
+        fields = []
+        for field_key, declared in _entries(raw.get("fields")):
+            at = f"{origin.pointer}/fields/{escape(field_key)}"
+            position = self.read.documents[origin.file].position(at, key=True)
+            fields.append(_custom_field(field_key, declared, Origin(origin.file, at, *position)))
+        self.custom_objects[key] = CustomObject(
+            key=key,
+            title=_text(raw.get("title")) or "",
+            title_pluralized=_text(raw.get("title_pluralized")) or "",
+            origin=origin,
+            description=_text(raw.get("description")),
+            include_in_list_view=raw.get("include_in_list_view") is not False,
+            allows_photos=_flag(raw.get("allows_photos")),
+            allows_attachments=_flag(raw.get("allows_attachments")),
+            prevent_destroy=raw.get("prevent_destroy") is True,
+            name_field=raw["name_field"] if isinstance(raw.get("name_field"), dict) else None,
+            external_id_field=raw["external_id_field"]
+            if isinstance(raw.get("external_id_field"), dict)
+            else None,
+            fields=tuple(fields),
+        )
 
     def _object_types(self, key: str, raw: dict[str, Any], origin: Origin) -> None:
         if key not in self.object_types:
@@ -284,6 +321,48 @@ class _Builder:
                 properties=properties if isinstance(properties, dict) else None,
             )
         self.event_sources[name] = EventSource(name, types, origin)
+
+
+def _custom_field(key: str, raw: dict[str, Any], origin: Origin) -> CustomObjectField:
+    filter_ = raw.get("filter")
+    return CustomObjectField(
+        key=key,
+        type=_text(raw.get("type")) or "text",
+        title=_text(raw.get("title")) or "",
+        origin=origin,
+        description=_text(raw.get("description")),
+        active=raw.get("active") is not False,
+        required=_flag(raw.get("required")),
+        options=_options(raw.get("options")),
+        target=_text(raw.get("target")),
+        filter=filter_ if isinstance(filter_, dict) else None,
+        pattern=_text(raw.get("pattern")),
+        tag=_text(raw.get("tag")),
+        currency=_text(raw.get("currency")),
+    )
+
+
+def _options(value: Any) -> tuple[FieldOption, ...]:
+    """Options as a mapping (value: name) or a list of {value, name}, in the order written."""
+    if isinstance(value, dict):
+        return tuple(FieldOption(str(v), str(n)) for v, n in value.items() if isinstance(n, str))
+    if isinstance(value, list):
+        return tuple(
+            FieldOption(o["value"], o["name"])
+            for o in value
+            if isinstance(o, dict)
+            and isinstance(o.get("value"), str)
+            and isinstance(o.get("name"), str)
+        )
+    return ()
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _flag(value: Any) -> bool | None:
+    return value if isinstance(value, bool) else None
 
 
 def _entries(value: Any) -> list[tuple[str, dict[str, Any]]]:

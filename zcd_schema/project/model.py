@@ -45,6 +45,47 @@ class RelationshipType:
 
 
 @dataclass(frozen=True)
+class FieldOption:
+    value: str  # the tag records hold
+    name: str  # what agents see
+
+
+@dataclass(frozen=True)
+class CustomObjectField:
+    key: str
+    type: str
+    title: str
+    origin: Origin | None = None
+    description: str | None = None
+    active: bool = True
+    required: bool | None = None  # None: left as Zendesk has it
+    options: tuple[FieldOption, ...] = ()  # dropdown, multiselect
+    target: str | None = None  # lookup: a custom object key, or zen:user / zen:organization / ...
+    filter: dict[str, Any] | None = None  # lookup
+    pattern: str | None = None  # regexp
+    tag: str | None = None  # checkbox
+    currency: str | None = None  # currency
+
+
+@dataclass(frozen=True)
+class CustomObject:
+    key: str
+    title: str
+    title_pluralized: str
+    origin: Origin | None = None
+    description: str | None = None
+    include_in_list_view: bool = True
+    allows_photos: bool | None = None  # None: left as Zendesk has it
+    allows_attachments: bool | None = None
+    prevent_destroy: bool = False
+    name_field: dict[str, Any] | None = (
+        None  # standard::name: title, description, unique, autonumber
+    )
+    external_id_field: dict[str, Any] | None = None  # standard::external_id: title, description
+    fields: tuple[CustomObjectField, ...] = ()  # in the declared order
+
+
+@dataclass(frozen=True)
 class ProfileType:
     name: str
     identifier_types: tuple[str, ...]
@@ -83,6 +124,7 @@ class Account:
     token_env: str = "ZENDESK_API_TOKEN"
     oauth_token_env: str = "ZENDESK_OAUTH_TOKEN"
     requests_per_minute: int | None = None
+    plan_tier: str | None = None  # team, growth, professional, enterprise, enterprise_plus
 
     @property
     def base_url(self) -> str | None:
@@ -98,6 +140,7 @@ class Settings:
     prune_line: int | None = None  # where zcd.yaml sets prune, for pointing at it
     exclude: tuple[str, ...] = ()
     accounts: dict[str, Account] = field(default_factory=dict)
+    zaf_app: bool = False  # check the limits of a ZAF app's custom_objects_v2 requirements
 
 
 @dataclass(frozen=True)
@@ -109,3 +152,4 @@ class Project:
     relationship_types: dict[str, RelationshipType] = field(default_factory=dict)
     profile_sources: dict[str, ProfileSource] = field(default_factory=dict)
     event_sources: dict[str, EventSource] = field(default_factory=dict)
+    custom_objects: dict[str, CustomObject] = field(default_factory=dict)

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from zcd_schema.project.custom_rules import check_custom_objects
 from zcd_schema.project.findings import Findings
 from zcd_schema.project.limits import LIMIT
 from zcd_schema.project.model import LOCAL_ACCOUNT, ZEN_TYPES, Origin, Project
@@ -98,6 +99,7 @@ def check_zendesk_rules(project: Project, findings: Findings) -> None:
             for name, raw, pointer in _entries(value, section):
                 _check_source(kind, name, raw, file, pointer, findings)
     _check_limits(project, findings)
+    check_custom_objects(project, findings, NameHints(project.custom_objects))
 
 
 def _check_type_key(kind: str, key: str, file: str, pointer: str, findings: Findings) -> None:

@@ -152,8 +152,10 @@ def _report(error: Any, file: str, findings: Findings) -> None:
             )
             findings.add("ZCD101", file, at, f"unknown {where} {key!r}{hint}", key=True)
     elif kind == "required":
+        # one error per missing field (jsonschema 4): report the one this error names
         missing = [name for name in error.validator_value if name not in instance]
-        for name in missing:
+        named = [name for name in missing if error.message.startswith(repr(name))]
+        for name in named[:1] or missing[:1]:
             findings.add("ZCD103", file, pointer, f"missing required field {name!r}", key=True)
     elif kind == "type":
         findings.add(
