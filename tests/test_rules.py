@@ -155,3 +155,90 @@ def test_keys_stay_the_text_the_user_wrote(project) -> None:
         "2019-car",
         "null",
     }
+
+
+# -- custom objects: the limits, at their boundaries --------------------------------------------
+
+
+def _custom_objects(
+    objects: int, fields: int = 1, lookups: int = 0, options: int = 0, kind: str = "dropdown"
+) -> str:
+    lines = ["custom_objects:"]
+    for o in range(objects):
+        lines += [
+            f"  obj{o:03d}:",
+            f"    title: Object {o}",
+            f"    title_pluralized: Objects {o}",
+            "    fields:",
+        ]
+        for f in range(fields):
+            if options:
+                values = ", ".join(f"v{i}: V{i}" for i in range(options))
+                lines.append(
+                    f"      f{f:03d}: {{type: {kind}, title: F{f}, options: {{{values}}}}}"
+                )
+            else:
+                lines.append(f"      f{f:03d}: {{type: text, title: F{f}}}")
+        for f in range(lookups):
+            lines.append(f"      l{f:03d}: {{type: lookup, title: L{f}, target: zen:user}}")
+    return "\n".join(lines) + "\n"
+
+
+def _custom_codes(root) -> list[str]:
+    return [d.code for d in validate_project(root).diagnostics]
+
+
+def test_custom_object_hard_limits(project) -> None:
+    assert _custom_codes(project({"a.yaml": _custom_objects(50)})) == []
+    assert _custom_codes(project({"a.yaml": _custom_objects(51)})) == ["ZCD710"]
+    assert _custom_codes(project({"a.yaml": _custom_objects(1, fields=100)})) == []
+    assert _custom_codes(project({"a.yaml": _custom_objects(1, fields=101)})) == ["ZCD710"]
+    assert _custom_codes(project({"a.yaml": _custom_objects(1, lookups=10)})) == []
+    [over] = validate_project(project({"a.yaml": _custom_objects(1, lookups=11)})).diagnostics
+    assert (
+        over.code == "ZCD710"
+        and "11 lookup fields" in over.message
+        and over.pointer.endswith("/l010")
+    )
+    assert _custom_codes(project({"a.yaml": _custom_objects(1, options=2000)})) == []
+    assert _custom_codes(project({"a.yaml": _custom_objects(1, options=2001)})) == ["ZCD710"]
+
+
+def test_custom_object_limits_of_a_plan_tier_name_the_account(project) -> None:
+    settings = "accounts:\n  small:\n    subdomain: small\n    plan_tier: team\n"
+    assert (
+        _custom_codes(project({"zcd.yaml": settings, "a.yaml": _custom_objects(3, lookups=5)}))
+        == []
+    )
+    over = validate_project(
+        project({"zcd.yaml": settings, "a.yaml": _custom_objects(4, lookups=6)})
+    )
+    found = [(d.code, d.message) for d in over.diagnostics]
+    message = (
+        "4 custom objects declared; Zendesk allows on the team plan of account 'small' "
+        "at most 3 (this is number 4)"
+    )
+    assert ("ZCD711", message) in found
+    assert (
+        sum(1 for code, _ in found if code == "ZCD711") == 5
+    )  # the objects, and 6 lookups on each of 4
+
+
+def test_zaf_app_limits(project) -> None:
+    zaf = "zaf_app: true\n"
+    assert (
+        _custom_codes(
+            project({"zcd.yaml": zaf, "a.yaml": _custom_objects(1, fields=5, options=10)})
+        )
+        == []
+    )
+    over = project(
+        {"zcd.yaml": zaf, "a.yaml": _custom_objects(1, fields=6, options=11, kind="multiselect")}
+    )
+    codes = _custom_codes(over)
+    assert (
+        codes.count("ZCD712") == 1 + 6
+    )  # six multiselect fields (5 allowed), each with 11 options
+    assert _custom_codes(project({"zcd.yaml": zaf, "a.yaml": _custom_objects(1, fields=21)})) == [
+        "ZCD712"
+    ]
