@@ -20,6 +20,8 @@ from urllib.parse import parse_qs, quote, urlencode
 from jsonschema import Draft4Validator
 
 from zcd_schema.emulator import rules
+from zcd_schema.emulator.custom_objects import PREFIX as CUSTOM_OBJECTS_PREFIX
+from zcd_schema.emulator.custom_objects import CustomObjectsApi, CustomObjectsFailure
 from zcd_schema.emulator.faults import Faults
 from zcd_schema.emulator.store import Store, now
 
@@ -43,6 +45,7 @@ DEFAULT_LIMITS = {
     "resource_types": 50,
     "relationship_types": 50,
 }
+LEGACY_GONE = "Legacy custom objects were removed from Zendesk in 2026"
 DEFAULT_PER_PAGE = 100  # UNCONFIRMED: Zendesk's default page size for these lists
 MAX_PER_PAGE = 1000  # "per_page ... from 1 to 1000"
 
@@ -140,8 +143,12 @@ class Emulator:
         max_page_size: int = MAX_PER_PAGE,
         limits: dict[str, int] | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        plan_tier: str = "enterprise",
+        legacy: bool = True,
     ) -> None:
         self.store = store
+        self.custom_objects = CustomObjectsApi(store, plan_tier)
+        self.legacy = legacy  # False: an account after Zendesk removed legacy custom objects
         self.authorizations = authorizations
         self.faults = faults or Faults()
         self.max_page_size = max_page_size
@@ -205,6 +212,8 @@ class Emulator:
             if method not in ("GET", "HEAD") and status < 300 and self.faults.after_write(method):
                 raise DroppedConnection(f"{method} {request.path}")
             answer = _respond(start_response, status, body, self.faults.rate_headers())
+        except CustomObjectsFailure as exc:
+            answer = _respond(start_response, exc.status, exc.body, self.faults.rate_headers())
         except ApiFailure as exc:
             headers = list(exc.headers or [])
             named = {name.lower() for name, _ in headers}
@@ -248,27 +257,55 @@ class Emulator:
         )
 
     def _route(self, request: Request) -> Callable[[Request], tuple[int, Any]]:
-        parts = request.path.strip("/").split("/")
+        parts = request.path.strip("/").removesuffix(".json").split("/")
+        if parts[:3] == CUSTOM_OBJECTS_PREFIX:
+            return self._match(request, parts[3:], self.custom_objects.routes)
+        if parts[:2] == ["api", "sunshine"] and not self.legacy:
+            # UNCONFIRMED: what an account answers once legacy custom objects are gone
+            raise ApiFailure(
+                404,
+                {
+                    "errors": [
+                        {
+                            "code": "NotFound",
+                            "status": "404",
+                            "title": "Not Found",
+                            "detail": LEGACY_GONE,
+                        }
+                    ]
+                },
+            )
         if parts[:2] == ["api", "sunshine"]:
-            for pattern, methods in self._routes:
-                if len(pattern) != len(parts) - 2:
-                    continue
-                params = {}
-                for want, got in zip(pattern, parts[2:], strict=False):
-                    if want.startswith("{"):
-                        params[want.strip("{}")] = got
-                    elif want != got:
-                        break
-                else:
-                    handler = methods.get("GET" if request.method == "HEAD" else request.method)
-                    if handler is None:
-                        raise failure(
-                            405,
-                            f"{request.method} is not allowed here",
-                            headers=[("Allow", ", ".join(sorted(methods)))],
-                        )
-                    request.params = params
-                    return handler
+            return self._match(request, parts[2:], self._routes)
+        # A wrong path answers an HTML page, as Zendesk's front end can (zendesk-api.md section 1).
+        raise ApiFailure(404, _NOT_FOUND_PAGE)
+
+    @staticmethod
+    def _match(
+        request: Request, parts: list[str], routes: list[tuple[list[str], dict[str, Any]]]
+    ) -> Callable[[Request], tuple[int, Any]]:
+        """The handler of the first route whose pattern fits ``parts`` ({name} takes any part)."""
+        for pattern, methods in routes:
+            if len(pattern) != len(parts):
+                continue
+            params = {}
+            for want, got in zip(pattern, parts, strict=True):
+                if want.startswith("{"):
+                    params[want.strip("{}")] = got
+                elif want != got:
+                    break
+            else:
+                handler: Callable[[Request], tuple[int, Any]] | None = methods.get(
+                    "GET" if request.method == "HEAD" else request.method
+                )
+                if handler is None:
+                    raise failure(
+                        405,
+                        f"{request.method} is not allowed here",
+                        headers=[("Allow", ", ".join(sorted(methods)))],
+                    )
+                request.params = params
+                return handler
         # A wrong path answers an HTML page, as Zendesk's front end can (zendesk-api.md section 1).
         raise ApiFailure(404, _NOT_FOUND_PAGE)
 

@@ -45,6 +45,24 @@ CREATE TABLE IF NOT EXISTS records (
     updated_at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS records_by_type ON records (type, seq);
+CREATE TABLE IF NOT EXISTS co_objects (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    key TEXT NOT NULL UNIQUE,
+    body TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS co_fields (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    object TEXT NOT NULL,
+    key TEXT NOT NULL,
+    body TEXT NOT NULL,
+    UNIQUE (object, key)
+);
+CREATE TABLE IF NOT EXISTS co_records (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    object TEXT NOT NULL,
+    body TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS co_counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 """
 
 TABLES = ("object_types", "relationship_types", "records")
@@ -142,6 +160,27 @@ class Store:
             "SELECT key, source, target FROM relationship_types ORDER BY seq"
         ).fetchall()
         return [r["key"] for r in rows if object_type in (r["source"], *_targets(r["target"]))]
+
+    def rows(self, sql: str, args: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+        """Any query of the emulator's own (call inside a transaction)."""
+        return self._db.execute(sql, args).fetchall()
+
+    def run(self, sql: str, args: tuple[Any, ...] = ()) -> int:
+        """Any statement of the emulator's own; the rows it changed (call inside a transaction)."""
+        cursor = self._db.execute(sql, args)
+        if sql.lstrip().upper().startswith("INSERT"):
+            return int(cursor.lastrowid or 0)
+        return cursor.rowcount
+
+    def next_number(self, name: str) -> int:
+        """1, 2, 3... per ``name`` (ids the emulator hands out)."""
+        self._db.execute(
+            "INSERT INTO co_counters (name, value) VALUES (?, 1) "
+            "ON CONFLICT (name) DO UPDATE SET value = value + 1",
+            (name,),
+        )
+        value = self._db.execute("SELECT value FROM co_counters WHERE name = ?", (name,)).fetchone()
+        return int(value[0])
 
     # -- writes (call inside a transaction) ---------------------------------------------------
 

@@ -573,6 +573,21 @@ def _transport_reason(exc: httpx.TransportError) -> str:
     return f"network error: {type(exc).__name__}: {exc}"
 
 
+def _details(details: Any) -> list[str]:
+    """ "key: description (Code)" for each entry of a Support API error's ``details``."""
+    found = []
+    for attribute, entries in details.items() if isinstance(details, dict) else ():
+        for entry in entries if isinstance(entries, list) else [entries]:
+            if isinstance(entry, dict):
+                text = entry.get("description") or entry.get("error")
+                code = entry.get("error")
+                if text:
+                    found.append(
+                        f"{attribute}: {text}" + (f" ({code})" if code and code != text else "")
+                    )
+    return found
+
+
 def zendesk_message(status: int, content_type: str, body: bytes) -> tuple[str, str | None]:
     """Zendesk's message and error code from any error body: JSON in its several shapes, HTML or
     text."""
@@ -601,11 +616,12 @@ def zendesk_message(status: int, content_type: str, body: bytes) -> tuple[str, s
             text = inner.get("message") or inner.get("title") or inner.get("detail")
             if text:
                 return str(text), inner.get("code") if isinstance(inner.get("code"), str) else None
-        if (
-            isinstance(data.get("error"), str) and data["error"]
-        ):  # {"error": "...", "description": "..."}
+        if isinstance(data.get("error"), str) and data["error"]:
+            # the Support API: {"error": "RecordInvalid", "description": "...", "details": {...}}
             extra = data.get("description")
-            return data["error"] + (f": {extra}" if isinstance(extra, str) and extra else ""), None
+            text = data["error"] + (f": {extra}" if isinstance(extra, str) and extra else "")
+            found = _details(data.get("details"))
+            return text + (f" ({'; '.join(found)})" if found else ""), data["error"]
         for name in ("detail", "message", "description"):
             if isinstance(data.get(name), str) and data[name]:
                 return data[name], None

@@ -1,0 +1,704 @@
+"""The emulator's custom objects: ``/api/v2/custom_objects`` as ``custom-objects-api.md`` documents
+it, with the Support API's envelopes and error bodies.
+
+Objects, their fields (standard fields on every object, cursor pagination, options replaced whole,
+reorder), records with a count, and the object and field limits with live counts. Choices the
+sources leave open are marked UNCONFIRMED here and listed in the README.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+from zcd_schema.emulator.store import Store, now
+
+PREFIX = ["api", "v2", "custom_objects"]
+# plan tier -> (objects, lookup fields per object)
+TIERS = {
+    "team": (3, 5),
+    "growth": (5, 5),
+    "professional": (30, 10),
+    "enterprise": (50, 10),
+    "enterprise_plus": (50, 10),
+}
+FIELD_LIMIT = 100
+OPTION_LIMIT = 2000
+REGEXP_LIMIT = 255
+PAGE_SIZE = 100  # page[size] at most (and by default: UNCONFIRMED)
+FIELD_TYPES = frozenset(
+    {
+        "text",
+        "textarea",
+        "checkbox",
+        "date",
+        "integer",
+        "decimal",
+        "regexp",
+        "dropdown",
+        "multiselect",
+        "lookup",
+        "currency",
+    }
+)
+ZEN_TARGETS = frozenset({"zen:user", "zen:organization", "zen:ticket"})
+KEY = re.compile(r"^[A-Za-z0-9_]+$")
+STANDARD_FIELDS = (("standard::name", "Name"), ("standard::external_id", "External id"))
+OBJECT_WRITABLE = (
+    "title",
+    "title_pluralized",
+    "description",
+    "include_in_list_view",
+    "allows_photos",
+    "allows_attachments",
+)
+FIELD_WRITABLE = (
+    "title",
+    "description",
+    "active",
+    "required",
+    "position",
+    "custom_field_options",
+    "relationship_filter",
+    "tag",
+    "regexp_for_validation",
+    "properties",
+)
+STANDARD_WRITABLE = ("title", "description", "properties")
+NAME_PROPERTIES = (
+    "is_unique",
+    "autoincrement_enabled",
+    "autoincrement_prefix",
+    "autoincrement_padding",
+    "autoincrement_next_sequence",
+)
+Handler = Callable[[Any], tuple[int, Any]]
+
+
+class CustomObjectsApi:
+    """The routes under /api/v2/custom_objects; ``Emulator`` dispatches to them."""
+
+    def __init__(self, store: Store, plan_tier: str = "enterprise") -> None:
+        if plan_tier not in TIERS:
+            raise ValueError(f"plan tier {plan_tier!r}; one of {', '.join(TIERS)}")
+        self.store = store
+        self.plan_tier = plan_tier
+        self.object_limit, self.lookup_limit = TIERS[plan_tier]
+        # literal paths before the ones with placeholders
+        self.routes: list[tuple[list[str], dict[str, Handler]]] = [
+            ([], {"GET": self.list_objects, "POST": self.create_object}),
+            (["limits", "object_limit"], {"GET": self.object_limit_count}),
+            (["{key}", "fields", "reorder"], {"PUT": self.reorder_fields}),
+            (["{key}", "limits", "field_limit"], {"GET": self.field_limit_count}),
+            (["{key}", "records", "count"], {"GET": self.count_records}),
+            (["{key}", "fields"], {"GET": self.list_fields, "POST": self.create_field}),
+            (["{key}", "records"], {"POST": self.create_record}),
+            (
+                ["{key}", "fields", "{field}"],
+                {
+                    "GET": self.show_field,
+                    "PATCH": self.update_field,
+                    "PUT": self.update_field,
+                    "DELETE": self.delete_field,
+                },
+            ),
+            (
+                ["{key}"],
+                {
+                    "GET": self.show_object,
+                    "PATCH": self.update_object,
+                    "PUT": self.update_object,
+                    "DELETE": self.delete_object,
+                },
+            ),
+        ]
+
+    # -- objects --------------------------------------------------------------------------------
+
+    def list_objects(self, request: Any) -> tuple[int, Any]:
+        with self.store.transaction():
+            rows = self.store.rows("SELECT body FROM co_objects ORDER BY seq")
+        return 200, {"custom_objects": [json.loads(r["body"]) for r in rows]}
+
+    def show_object(self, request: Any) -> tuple[int, Any]:
+        with self.store.transaction():
+            return 200, {"custom_object": self._object(request.params["key"])}
+
+    def create_object(self, request: Any) -> tuple[int, Any]:
+        data = _envelope(request, "custom_object")
+        key = data.get("key")
+        problems = {}
+        if not isinstance(key, str) or not key:
+            problems["key"] = ("BlankValue", "Key cannot be blank")
+        elif key.startswith("standard::") or not KEY.match(key) or key.isdigit():
+            problems["key"] = (
+                "InvalidValue",
+                "Key may contain only letters, numbers and underscores",
+            )
+        for name in ("title", "title_pluralized"):
+            if not isinstance(data.get(name), str) or not data[name]:
+                problems[name] = (
+                    "BlankValue",
+                    f"{name.replace('_', ' ').capitalize()} cannot be blank",
+                )
+        if problems:
+            raise _record_invalid(problems)
+        with self.store.transaction():
+            if self.store.rows("SELECT 1 FROM co_objects WHERE key = ?", (key,)):
+                raise _record_invalid({"key": ("DuplicateValue", "Key has already been taken")})
+            count = len(self.store.rows("SELECT 1 FROM co_objects"))
+            if count >= self.object_limit:  # UNCONFIRMED: the code and wording of this refusal
+                raise _record_invalid(
+                    {
+                        "base": (
+                            "LimitExceeded",
+                            f"The account holds at most {self.object_limit} custom objects",
+                        )
+                    }
+                )
+            stamp = now()
+            body = {
+                "key": key,
+                "title": "",
+                "title_pluralized": "",
+                "description": "",
+                "include_in_list_view": True,
+                "allows_photos": False,
+                "allows_attachments": False,
+            }
+            body.update({k: data[k] for k in OBJECT_WRITABLE if k in data})
+            body.update(
+                created_at=stamp,
+                updated_at=stamp,
+                url=f"{request.base}/api/v2/custom_objects/{key}.json",
+            )
+            self.store.run(
+                "INSERT INTO co_objects (key, body) VALUES (?, ?)", (key, json.dumps(body))
+            )
+            for position, (field_key, title) in enumerate(STANDARD_FIELDS):
+                self._insert_field(
+                    str(key),
+                    {
+                        "key": field_key,
+                        "type": "text",
+                        "title": title,
+                        "system": True,
+                        "active": True,
+                        "position": position,
+                        "properties": {}
+                        if field_key.endswith("external_id")
+                        else {"is_unique": False, "autoincrement_enabled": False},
+                    },
+                    request.base,
+                )
+        return 201, {"custom_object": body}
+
+    def update_object(self, request: Any) -> tuple[int, Any]:
+        data = _envelope(request, "custom_object")
+        key = request.params["key"]
+        if "key" in data and data["key"] != key:
+            raise _record_invalid({"key": ("Immutable", "Key cannot be changed")})
+        with self.store.transaction():
+            body = self._object(key)
+            body.update({k: data[k] for k in OBJECT_WRITABLE if k in data})
+            body["updated_at"] = now()
+            self.store.run("UPDATE co_objects SET body = ? WHERE key = ?", (json.dumps(body), key))
+        return 200, {"custom_object": body}
+
+    def delete_object(self, request: Any) -> tuple[int, Any]:
+        key = request.params["key"]
+        with self.store.transaction():
+            self._object(key)
+            pointing = [f"{obj}.{field}" for obj, field in self._lookups_to(key) if obj != key]
+            if pointing:  # UNCONFIRMED: the status and body of this refusal
+                raise _record_invalid(
+                    {
+                        "base": (
+                            "LookupFieldsExist",
+                            "The custom object is the "
+                            "target of lookup fields: " + ", ".join(pointing),
+                        )
+                    }
+                )
+            self.store.run("DELETE FROM co_objects WHERE key = ?", (key,))
+            self.store.run("DELETE FROM co_fields WHERE object = ?", (key,))
+            self.store.run("DELETE FROM co_records WHERE object = ?", (key,))
+        return 204, None
+
+    def object_limit_count(self, request: Any) -> tuple[int, Any]:
+        with self.store.transaction():
+            count = len(self.store.rows("SELECT 1 FROM co_objects"))
+        return 200, {"count": count, "limit": self.object_limit}
+
+    # -- fields ---------------------------------------------------------------------------------
+
+    def list_fields(self, request: Any) -> tuple[int, Any]:
+        key = request.params["key"]
+        standard = (request.arg("include_standard_fields") or "false").lower() == "true"
+        size = _page_size(request.arg("page[size]"))
+        after = _cursor(request.arg("page[after]"))
+        with self.store.transaction():
+            self._object(key)
+            fields = [
+                json.loads(r["body"])
+                for r in self.store.rows("SELECT body FROM co_fields WHERE object = ?", (key,))
+            ]
+        fields = [f for f in fields if standard or not f.get("system")]
+        fields.sort(key=lambda f: (f.get("position", 0), f["id"]))
+        start = 0
+        if after is not None:
+            start = next((i + 1 for i, f in enumerate(fields) if f["id"] == after), len(fields))
+        page = fields[start : start + size]
+        has_more = start + size < len(fields)
+        links: dict[str, Any] = {"next": None, "prev": None}
+        meta: dict[str, Any] = {"has_more": has_more, "after_cursor": None, "before_cursor": None}
+        if page:
+            meta["after_cursor"], meta["before_cursor"] = (
+                _encode(page[-1]["id"]),
+                _encode(page[0]["id"]),
+            )
+        if has_more:
+            query = {
+                "page[size]": size,
+                "page[after]": meta["after_cursor"],
+                "include_standard_fields": "true" if standard else "false",
+            }
+            links["next"] = f"{request.base}/api/v2/custom_objects/{key}/fields?{urlencode(query)}"
+        return 200, {"custom_object_fields": page, "links": links, "meta": meta}
+
+    def show_field(self, request: Any) -> tuple[int, Any]:
+        with self.store.transaction():
+            return 200, {
+                "custom_object_field": self._field(request.params["key"], request.params["field"])[
+                    1
+                ]
+            }
+
+    def create_field(self, request: Any) -> tuple[int, Any]:
+        data = _envelope(request, "custom_object_field")
+        key = request.params["key"]
+        with self.store.transaction():
+            self._object(key)
+            problems = self._field_problems(key, data, existing=None)
+            if problems:
+                raise _record_invalid(problems)
+            custom = [f for f in self._fields(key) if not f.get("system")]
+            if len(custom) >= FIELD_LIMIT:
+                raise _record_invalid(
+                    {"base": ("LimitExceeded", f"An object holds at most {FIELD_LIMIT} fields")}
+                )
+            if (
+                data.get("type") == "lookup"
+                and sum(1 for f in custom if f["type"] == "lookup") >= self.lookup_limit
+            ):
+                raise _record_invalid(
+                    {
+                        "base": (
+                            "LimitExceeded",
+                            f"An object holds at most {self.lookup_limit} lookups on this plan",
+                        )
+                    }
+                )
+            body = {
+                "key": data["key"],
+                "type": data["type"],
+                "title": data["title"],
+                "description": "",
+                "active": True,
+                "required": False,
+                "system": False,
+                "position": max((f.get("position", 0) for f in custom), default=1) + 1,
+            }
+            for name in FIELD_WRITABLE:
+                if name in data and name != "custom_field_options":
+                    body[name] = data[name]
+            if data["type"] == "lookup":
+                body["relationship_target_type"] = data["relationship_target_type"]
+            if data["type"] in ("dropdown", "multiselect"):
+                body["custom_field_options"] = self._options(data.get("custom_field_options"), [])
+            created = self._insert_field(key, body, request.base)
+        return 201, {"custom_object_field": created}
+
+    def update_field(self, request: Any) -> tuple[int, Any]:
+        data = _envelope(request, "custom_object_field")
+        key = request.params["key"]
+        with self.store.transaction():
+            seq, body = self._field(key, request.params["field"])
+            problems = self._field_problems(key, data, existing=body)
+            if problems:
+                raise _record_invalid(problems)
+            writable = STANDARD_WRITABLE if body.get("system") else FIELD_WRITABLE
+            refused = [
+                n
+                for n in data
+                if n not in (*writable, "key", "type", "id", "relationship_target_type")
+            ]
+            if body.get("system") and refused:
+                raise _record_invalid(
+                    {
+                        refused[0]: (
+                            "Immutable",
+                            "Standard fields change only their title, description and properties",
+                        )
+                    }
+                )
+            if body["key"] == "standard::name" and "properties" in data:
+                self._check_name_properties(key, body, data["properties"])
+            for name in writable:
+                if name not in data:
+                    continue
+                if name == "custom_field_options":
+                    removed = self._replace_options(key, body, data[name])
+                    self._clear_values(key, body["key"], removed)
+                elif name == "properties":
+                    body["properties"] = {**body.get("properties", {}), **(data[name] or {})}
+                else:
+                    body[name] = data[name]
+            body["updated_at"] = now()
+            self.store.run("UPDATE co_fields SET body = ? WHERE seq = ?", (json.dumps(body), seq))
+        return 200, {"custom_object_field": body}
+
+    def delete_field(self, request: Any) -> tuple[int, Any]:
+        key = request.params["key"]
+        with self.store.transaction():
+            seq, body = self._field(key, request.params["field"])
+            if body.get("system"):
+                raise _record_invalid({"base": ("Immutable", "Standard fields cannot be deleted")})
+            self.store.run("DELETE FROM co_fields WHERE seq = ?", (seq,))
+            self._clear_values(key, body["key"], None)
+        return 204, None
+
+    def reorder_fields(self, request: Any) -> tuple[int, Any]:
+        ids = request.json()
+        ids = ids.get("custom_object_field_ids") if isinstance(ids, dict) else None
+        if not isinstance(ids, list):
+            raise _record_invalid(
+                {"custom_object_field_ids": ("BlankValue", "A list of field ids is required")}
+            )
+        key = request.params["key"]
+        with self.store.transaction():
+            self._object(key)
+            by_id = {str(f["id"]): f for f in self._fields(key)}
+            unknown = [str(i) for i in ids if str(i) not in by_id]
+            if unknown:
+                raise _record_invalid(
+                    {
+                        "custom_object_field_ids": (
+                            "InvalidValue",
+                            f"Unknown field ids: {', '.join(unknown)}",
+                        )
+                    }
+                )
+            for position, field_id in enumerate(ids, start=len(STANDARD_FIELDS)):
+                body = by_id[str(field_id)]
+                body["position"] = position
+                self.store.run(
+                    "UPDATE co_fields SET body = ? WHERE seq = ?", (json.dumps(body), body["id"])
+                )
+        return 200, None  # the body Salto shows: none (UNCONFIRMED)
+
+    def field_limit_count(self, request: Any) -> tuple[int, Any]:
+        key = request.params["key"]
+        with self.store.transaction():
+            self._object(key)
+            count = sum(1 for f in self._fields(key) if not f.get("system"))
+        return 200, {"count": count, "limit": FIELD_LIMIT}
+
+    # -- records --------------------------------------------------------------------------------
+
+    def create_record(self, request: Any) -> tuple[int, Any]:
+        data = _envelope(request, "custom_object_record")
+        key = request.params["key"]
+        with self.store.transaction():
+            self._object(key)
+            known = {f["key"] for f in self._fields(key)}
+            values = data.get("custom_object_fields") or {}
+            unknown = [name for name in values if name not in known]
+            if unknown:
+                raise _record_invalid(
+                    {
+                        "custom_object_fields": (
+                            "InvalidValue",
+                            "Unknown fields: " + ", ".join(unknown),
+                        )
+                    }
+                )
+            stamp = now()
+            record = {
+                "name": data.get("name", ""),
+                "custom_object_key": key,
+                "custom_object_fields": values,
+                "created_at": stamp,
+                "updated_at": stamp,
+            }
+            seq = self.store.run(
+                "INSERT INTO co_records (object, body) VALUES (?, ?)", (key, json.dumps(record))
+            )
+            record["id"] = str(seq)
+        return 201, {"custom_object_record": record}
+
+    def count_records(self, request: Any) -> tuple[int, Any]:
+        key = request.params["key"]
+        with self.store.transaction():
+            self._object(key)
+            count = len(self.store.rows("SELECT 1 FROM co_records WHERE object = ?", (key,)))
+        return 200, {"count": {"value": count, "refreshed_at": now()}}
+
+    # -- helpers --------------------------------------------------------------------------------
+
+    def _object(self, key: str) -> dict[str, Any]:
+        rows = self.store.rows("SELECT body FROM co_objects WHERE key = ?", (key,))
+        if not rows:
+            raise _not_found()
+        body: dict[str, Any] = json.loads(rows[0]["body"])
+        return body
+
+    def _fields(self, key: str) -> list[dict[str, Any]]:
+        return [
+            json.loads(r["body"])
+            for r in self.store.rows(
+                "SELECT body FROM co_fields WHERE object = ? ORDER BY seq", (key,)
+            )
+        ]
+
+    def _field(self, key: str, field: str) -> tuple[int, dict[str, Any]]:
+        self._object(key)
+        column = "seq" if field.isdigit() else "key"
+        rows = self.store.rows(
+            f"SELECT seq, body FROM co_fields WHERE object = ? AND {column} = ?",
+            (key, int(field) if field.isdigit() else field),
+        )
+        if not rows:
+            raise _not_found()
+        return int(rows[0]["seq"]), json.loads(rows[0]["body"])
+
+    def _insert_field(self, key: str, body: dict[str, Any], base: str) -> dict[str, Any]:
+        stamp = now()
+        seq = self.store.run(
+            "INSERT INTO co_fields (object, key, body) VALUES (?, ?, ?)", (key, body["key"], "{}")
+        )
+        body = {
+            "id": seq,
+            **body,
+            "created_at": stamp,
+            "updated_at": stamp,
+            "url": f"{base}/api/v2/custom_objects/{key}/fields/{seq}.json",
+        }
+        self.store.run("UPDATE co_fields SET body = ? WHERE seq = ?", (json.dumps(body), seq))
+        return body
+
+    def _lookups_to(self, key: str) -> list[tuple[str, str]]:
+        target = f"zen:custom_object:{key}"
+        rows = self.store.rows("SELECT object, body FROM co_fields ORDER BY seq")
+        return [
+            (r["object"], json.loads(r["body"])["key"])
+            for r in rows
+            if json.loads(r["body"]).get("relationship_target_type") == target
+        ]
+
+    def _field_problems(
+        self, key: str, data: dict[str, Any], existing: dict[str, Any] | None
+    ) -> dict[str, tuple[str, str]]:
+        problems: dict[str, tuple[str, str]] = {}
+        if existing is not None:
+            for name in ("key", "type", "relationship_target_type"):
+                if name in data and data[name] != existing.get(name):
+                    problems[name] = ("Immutable", f"{name} cannot be changed")
+            kind = existing["type"]
+        else:
+            field_key, kind = data.get("key"), data.get("type")
+            if not isinstance(field_key, str) or not field_key:
+                problems["key"] = ("BlankValue", "Key cannot be blank")
+            elif (
+                field_key.startswith("standard::")
+                or not KEY.match(field_key)
+                or field_key.isdigit()
+            ):
+                problems["key"] = (
+                    "InvalidValue",
+                    "Key may contain only letters, numbers and underscores",
+                )
+            elif self.store.rows(
+                "SELECT 1 FROM co_fields WHERE object = ? AND key = ?", (key, field_key)
+            ):
+                problems["key"] = ("DuplicateValue", "Key has already been taken")
+            if kind not in FIELD_TYPES:
+                problems["type"] = ("InvalidValue", f"Type {kind!r} is not a field type")
+            if not isinstance(data.get("title"), str) or not data["title"]:
+                problems["title"] = ("BlankValue", "Title cannot be blank")
+            if kind == "lookup":
+                target = data.get("relationship_target_type")
+                object_key = (
+                    target[len("zen:custom_object:") :]
+                    if isinstance(target, str) and target.startswith("zen:custom_object:")
+                    else None
+                )
+                if target not in ZEN_TARGETS and not (
+                    object_key
+                    and self.store.rows("SELECT 1 FROM co_objects WHERE key = ?", (object_key,))
+                ):
+                    problems["relationship_target_type"] = (
+                        "InvalidValue",
+                        f"Relationship target type {target!r} is not valid",
+                    )
+        options = data.get("custom_field_options")
+        if kind in ("dropdown", "multiselect") and (existing is None or options is not None):
+            if not isinstance(options, list) or not options:
+                problems["custom_field_options"] = (
+                    "BlankValue",
+                    "A field of this type needs options",
+                )
+            else:
+                values = [o.get("value") for o in options if isinstance(o, dict)]
+                if len(values) != len(set(values)) or not all(
+                    isinstance(v, str) and v for v in values
+                ):
+                    # Zendesk may accept a duplicate value and then lock the field: refused here
+                    problems["custom_field_options"] = (
+                        "DuplicateValue",
+                        "Option values must be unique and not blank",
+                    )
+                elif len(values) > OPTION_LIMIT:
+                    problems["custom_field_options"] = (
+                        "LimitExceeded",
+                        f"At most {OPTION_LIMIT} options",
+                    )
+        pattern = data.get("regexp_for_validation")
+        if isinstance(pattern, str) and len(pattern) > REGEXP_LIMIT:
+            problems["regexp_for_validation"] = ("TooLong", f"At most {REGEXP_LIMIT} characters")
+        return problems
+
+    def _options(self, given: Any, current: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        by_id = {o["id"]: o for o in current}
+        options = []
+        for position, option in enumerate(given or []):
+            option_id = option.get("id")
+            if option_id is not None and option_id not in by_id:
+                raise _record_invalid(
+                    {"custom_field_options": ("InvalidValue", f"No option with id {option_id}")}
+                )
+            if option_id is None:
+                option_id = self.store.next_number("option")
+            options.append(
+                {
+                    "id": option_id,
+                    "name": option.get("name", ""),
+                    "value": option["value"],
+                    "position": position,
+                }
+            )
+        return options
+
+    def _replace_options(self, key: str, body: dict[str, Any], given: Any) -> list[str]:
+        """The options become ``given`` (the list is replaced whole); returns the values dropped."""
+        before = body.get("custom_field_options") or []
+        body["custom_field_options"] = self._options(given, before)
+        kept = {o["value"] for o in body["custom_field_options"]}
+        return [o["value"] for o in before if o["value"] not in kept]
+
+    def _clear_values(self, key: str, field: str, values: list[str] | None) -> None:
+        """A deleted field's values, or removed options' values, vanish from every record."""
+        for row in self.store.rows("SELECT seq, body FROM co_records WHERE object = ?", (key,)):
+            record = json.loads(row["body"])
+            held = record["custom_object_fields"].get(field)
+            if field not in record["custom_object_fields"]:
+                continue
+            if values is None:
+                del record["custom_object_fields"][field]
+            elif isinstance(held, list):
+                record["custom_object_fields"][field] = [v for v in held if v not in values]
+            elif held in values:
+                record["custom_object_fields"][field] = None
+            self.store.run(
+                "UPDATE co_records SET body = ? WHERE seq = ?", (json.dumps(record), row["seq"])
+            )
+
+    def _check_name_properties(self, key: str, body: dict[str, Any], wanted: Any) -> None:
+        if not isinstance(wanted, dict):
+            return
+        current = body.get("properties", {})
+        changes = [n for n in NAME_PROPERTIES[:4] if n in wanted and wanted[n] != current.get(n)]
+        if wanted.get("is_unique") and wanted.get("autoincrement_enabled"):
+            raise _record_invalid(
+                {"properties": ("InvalidValue", "A name is either unique or autoincremented")}
+            )
+        if changes and self.store.rows("SELECT 1 FROM co_records WHERE object = ?", (key,)):
+            raise _record_invalid(
+                {
+                    "properties": (
+                        "Immutable",
+                        "Uniqueness and autoincrement cannot change once the object has records",
+                    )
+                }
+            )
+        next_value = wanted.get("autoincrement_next_sequence")
+        if isinstance(next_value, int) and next_value < int(
+            current.get("autoincrement_next_sequence") or 0
+        ):
+            raise _record_invalid(
+                {
+                    "properties": (
+                        "InvalidValue",
+                        "The next sequence cannot go below the current one",
+                    )
+                }
+            )
+
+
+class CustomObjectsFailure(Exception):
+    """A Support API error answer (422 RecordInvalid, 404 RecordNotFound)."""
+
+    def __init__(self, status: int, body: dict[str, Any]) -> None:
+        super().__init__(status)
+        self.status = status
+        self.body = body
+
+
+def _record_invalid(problems: dict[str, tuple[str, str]]) -> CustomObjectsFailure:
+    details = {
+        name: [{"error": code, "description": text}] for name, (code, text) in problems.items()
+    }
+    return CustomObjectsFailure(
+        422,
+        {"error": "RecordInvalid", "description": "Record validation errors", "details": details},
+    )
+
+
+def _not_found() -> CustomObjectsFailure:
+    return CustomObjectsFailure(404, {"error": "RecordNotFound", "description": "Not found"})
+
+
+def _envelope(request: Any, name: str) -> dict[str, Any]:
+    body = request.json()
+    if not isinstance(body, dict) or not isinstance(body.get(name), dict):
+        raise _record_invalid({name: ("BlankValue", f"The body needs a {name} object")})
+    data: dict[str, Any] = body[name]
+    return data
+
+
+def _page_size(raw: str | None) -> int:
+    try:
+        size = int(raw) if raw is not None else PAGE_SIZE
+    except ValueError:
+        size = PAGE_SIZE
+    return max(1, min(PAGE_SIZE, size))
+
+
+def _encode(field_id: int) -> str:
+    return base64.urlsafe_b64encode(f"id:{field_id}".encode()).decode().rstrip("=")
+
+
+def _cursor(raw: str | None) -> int | None:
+    if not raw:
+        return None
+    try:
+        text = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)).decode()
+        return int(text.removeprefix("id:"))
+    except (ValueError, UnicodeDecodeError):
+        raise _record_invalid(
+            {"page[after]": ("InvalidValue", "The cursor is not valid")}
+        ) from None
