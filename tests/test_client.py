@@ -25,7 +25,7 @@ from zcd_schema.zendesk.client import (
     RetryPolicy,
     zendesk_message,
 )
-from zcd_schema.zendesk.read import has_records, read_item, read_live_state
+from zcd_schema.zendesk.read import read_item, read_live_state, records_answer
 from zcd_schema.zendesk.write import AccountApi
 
 SCHEMA = {"properties": {"id": {"type": "string"}}}
@@ -97,6 +97,10 @@ def test_live_state_is_the_model(emulated):
         "product"
     ]
     assert OBJECT_TYPE.normalize(state.items[("object_type", "product")]) == product()
+
+
+def has_records(client, kind, key) -> bool:
+    return bool(records_answer(client, kind, key)["data"])
 
 
 def test_has_records(emulated):

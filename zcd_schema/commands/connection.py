@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from zcd_schema.commands import Messages
 from zcd_schema.errors import GuardError
@@ -61,8 +62,8 @@ def _shown_path(path: Path) -> str:
 def make_plan(connection: Connection, *, prune: bool, targets: tuple[str, ...]) -> Plan:
     client = connection.client
 
-    def has_records(kind: Kind, key: str) -> bool | None:
-        return read.has_records(client, kind, key)
+    def records(kind: Kind, key: str) -> Any:
+        return read.records_answer(client, kind, key)
 
     state = read.read_live_state(client)
     return build_plan(
@@ -71,7 +72,7 @@ def make_plan(connection: Connection, *, prune: bool, targets: tuple[str, ...]) 
         connection.account,
         prune=prune or connection.project.settings.prune,
         targets=targets,
-        records=has_records,
+        records=records,
     )
 
 

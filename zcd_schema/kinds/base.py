@@ -10,9 +10,10 @@ which the Zendesk layer implements.
 
 from __future__ import annotations
 
+import builtins
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol
 from urllib.parse import quote
 
@@ -76,6 +77,7 @@ class LiveState:
 
     items: Mapping[tuple[str, str], dict[str, Any]]
     limits: Mapping[str, AccountLimit] | None = None  # None when the account does not show them
+    missing: frozenset[str] = frozenset()  # kinds whose API the account does not have (removed)
 
     def of(self, kind: Kind) -> dict[str, dict[str, Any]]:
         """The live items of one kind, by key."""
@@ -109,14 +111,65 @@ class Api(Protocol):
 
     def read(self, kind: Kind, key: str) -> dict[str, Any] | None: ...
 
+    def request(self, method: str, path: str, body: Any = None) -> Any: ...
+
+    def list(
+        self,
+        path: str,
+        *,
+        envelope: str = "data",
+        params: Mapping[str, Any] | None = None,
+        page_param: str = "per_page",
+        page_size: int | None = 1000,
+    ) -> list[Any]: ...
+
+
+class ReadApi(Protocol):
+    """The reads a kind needs to list an account; ``zendesk.read`` implements them over HTTP."""
+
+    def list(
+        self,
+        path: str,
+        *,
+        envelope: str = "data",
+        params: Mapping[str, Any] | None = None,
+        page_param: str = "per_page",
+        page_size: int | None = 1000,
+    ) -> list[Any]: ...
+
+    def get(self, path: str) -> Any: ...
+
+    def each(self, work: Callable[[Any], Any], items: Sequence[Any]) -> builtins.list[Any]: ...
+
+
+@dataclass
+class KindRead:
+    """What reading a kind (and the kinds read with it) found: items by kind name, and limits."""
+
+    items: dict[str, list[dict[str, Any]]]
+    limits: dict[str, AccountLimit] = field(default_factory=dict)
+
 
 class Step(NamedTuple):
     """One apply step: the changes of ``actions`` get ``operation``. Steps of all kinds run in
-    ``order``; a change whose action appears in two steps (a replace) is written in two parts."""
+    ``order``; a change whose action appears in two steps (a replace) is written in two parts.
+    ``when``, if given, picks the changes by their content (the declared one for creates and
+    updates, the live one for deletes)."""
 
     order: int
     actions: tuple[str, ...]
-    operation: str  # "create", "update" or "delete"
+    operation: str  # "create", "update", "delete", or a kind's own (e.g. "reorder")
+    when: Callable[[dict[str, Any]], bool] | None = None
+
+    def takes(
+        self, action: str, before: dict[str, Any] | None, after: dict[str, Any] | None
+    ) -> bool:
+        if action not in self.actions:
+            return False
+        if self.when is None:
+            return True
+        content = before if self.operation == "delete" else after
+        return self.when(content or {})
 
 
 # -- the kind -----------------------------------------------------------------------------------
@@ -137,6 +190,11 @@ class Kind:
     update_fields: tuple[str, ...] = ()  # empty: the kind cannot be updated, only replaced
     steps: tuple[Step, ...] = ()
     limit_key: str | None = None  # the account limit that counts this kind's items
+    update_method = "PUT"
+    parent: Kind | None = None  # a part of another kind's item (a field of its object)
+    read_by_parent = False  # listed when the parent kind is read, not on its own
+    deletable = True  # False: never planned for deletion (it goes with its parent)
+    legacy = False  # an API Zendesk removed: an account may answer 404 for it
 
     def __repr__(self) -> str:
         return f"<kind {self.name}>"
@@ -150,7 +208,33 @@ class Kind:
         """The writable fields of a declaration, key included, as the API takes them."""
         raise NotImplementedError
 
+    def label_of(self, key: str) -> str:
+        """How people read one item: "object type product"."""
+        return f"{self.label} {key}"
+
+    def parent_key(self, key: str) -> str | None:
+        """The key of the parent item (``parent``'s), for a part of one; None otherwise."""
+        return None
+
+    def target_names(self, key: str) -> set[str]:
+        """The --target names that select this item: its key, and its parent's."""
+        parent = self.parent_key(key)
+        return {key} if parent is None else {key, parent}
+
+    def comparable(self, after: dict[str, Any], before: dict[str, Any]) -> dict[str, Any]:
+        """The live content as it compares with the declared one: what the declaration leaves
+        to Zendesk (an attribute it does not set) is left out of the comparison."""
+        return before
+
     # the API
+    def read(self, api: ReadApi) -> KindRead:
+        """This kind's live items (and those of the kinds read with it), with their limits."""
+        return KindRead({self.name: api.list(self.collection)})
+
+    def collection_path(self, key: str) -> str:
+        """Where an item of this key is created."""
+        return self.collection
+
     def item_path(self, key: str) -> str:
         return f"{self.collection}/{quote(key, safe='')}"
 
@@ -161,14 +245,37 @@ class Kind:
         """The item inside an API answer's envelope."""
         return body.get("data") if isinstance(body, dict) else None
 
+    def adopt(self, item: dict[str, Any], key: str) -> dict[str, Any]:
+        """An item as the API shows it, turned into this kind's content (key included); what the
+        server owns may stay, under names ``normalize`` drops."""
+        return item
+
     def normalize(self, item: dict[str, Any]) -> dict[str, Any]:
         """The content that matters: no server-owned fields, nothing Zendesk adds by itself."""
         return {name: value for name, value in item.items() if name not in SERVER_OWNED}
 
     def records_query(self, key: str) -> tuple[str, dict[str, Any]] | None:
-        """(path, params) of a one-item page of the records that go with ``key``; None: the kind has
-        none."""
+        """(path, params) of the request that tells about the records going with ``key``; None:
+        the kind has none."""
         return None
+
+    def needs_records(self, delta: Delta, risk: str) -> bool:
+        """Whether the plan asks the account about the records a change touches."""
+        return risk == DESTRUCTIVE and self.records_query(delta.key) is not None
+
+    def records_note(self, delta: Delta, answer: Any) -> tuple[str | None, str | None]:
+        """(reason, refusal) from the records answer: what is at stake, and why apply will
+        refuse the change if it will."""
+        return None, None
+
+    def is_records_reason(self, key: str, text: str) -> bool:
+        """Whether ``text`` is a reason ``records_note`` could have written (a saved plan's
+        reasons are checked)."""
+        return False
+
+    def limit_key_for(self, key: str) -> str | None:
+        """The account limit that counts this item."""
+        return self.limit_key
 
     def references(self, content: dict[str, Any]) -> list[tuple[Kind, str]]:
         """The items this content points at, which must exist before it is written."""

@@ -40,6 +40,16 @@ class ObjectTypeKind(Kind):
     def records_query(self, key: str) -> tuple[str, dict[str, Any]]:
         return "/api/sunshine/objects/records", {"type": key, "per_page": 1}
 
+    def records_note(self, delta: Delta, answer: Any) -> tuple[str | None, str | None]:
+        page = answer.get("data") if isinstance(answer, dict) else None
+        return self._records_line(delta.key, bool(page)), None
+
+    def is_records_reason(self, key: str, text: str) -> bool:
+        return text in (self._records_line(key, True), self._records_line(key, False))
+
+    def _records_line(self, key: str, has: bool) -> str:
+        return f"object type {key} {'has' if has else 'has no'} records"
+
     def describe_new(self, content: dict[str, Any]) -> str:
         count = len(content.get("schema", {}).get("properties", {}) or {})
         return f"new object type with {count} propert{'y' if count == 1 else 'ies'}"

@@ -23,7 +23,7 @@ from zcd_schema.planning.document import SYMBOLS, Change, Plan, fingerprint
 from zcd_schema.planning.report import ApplyReport, Outcome
 
 Progress = Callable[[str], None]
-_PAST = {"delete": "deleted", "update": "updated", "create": "created"}
+_PAST = {"delete": "deleted", "update": "updated", "create": "created", "reorder": "reordered"}
 
 
 MOVED = (
@@ -35,7 +35,8 @@ MOVED = (
 def _moved(api: Api, change: Change) -> bool:
     """Whether the live object differs from the one the change was planned against, read right
     before its first write: the last look before writing, so two applies never both write."""
-    return fingerprint(change.kind, api.read(change.kind, change.key)) != change.live_fingerprint
+    now = api.read(change.kind, change.key)
+    return fingerprint(change.kind, now, change.after) != change.live_fingerprint
 
 
 def ordered_steps() -> list[list[tuple[Kind, Step]]]:
@@ -58,7 +59,7 @@ def apply_plan(
                 1
                 for group in steps
                 for kind, step in group
-                if kind is c.kind and c.action in step.actions
+                if kind is c.kind and step.takes(c.action, c.before, c.after)
             ),
         )
         for c in plan.changes
@@ -104,7 +105,8 @@ def apply_plan(
             (o, step.operation)
             for kind, step in group
             for o in outcomes
-            if o.change.kind is kind and o.change.action in step.actions
+            if o.change.kind is kind
+            and step.takes(o.change.action, o.change.before, o.change.after)
         ]
         if not work:
             continue

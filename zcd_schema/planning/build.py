@@ -38,10 +38,10 @@ def build_plan(
     if targets:
         _check_targets_are_whole(comparison, diff.compare(project, live, prune=prune), live)
     classified = [(delta, *risk.classify(delta)) for delta in comparison.deltas]
-    at_stake = risk.records_reasons([(delta, level) for delta, level, _ in classified], records)
+    notes = risk.records_notes([(delta, level) for delta, level, _ in classified], records)
     changes = []
     for delta, level, reasons in classified:
-        extra = at_stake.get((delta.kind.name, delta.key))
+        extra, refusal = notes.get((delta.kind.name, delta.key), (None, None))
         changes.append(
             Change(
                 delta.kind,
@@ -51,9 +51,10 @@ def build_plan(
                 reasons + ((extra,) if extra else ()),
                 delta.before,
                 delta.after,
-                fingerprint(delta.kind, live.item(delta.kind, delta.key)),
+                fingerprint(delta.kind, live.item(delta.kind, delta.key), delta.after),
                 delta.prevent_destroy,
                 _location(project, delta),
+                refusal,
             )
         )
     return Plan(
@@ -81,6 +82,7 @@ def rejudge(
         action = "update" if kind.update_fields else "replace"
     differences: tuple[Difference, ...] = ()
     if before is not None and after is not None:
+        before = kind.comparable(after, before)
         differences = tuple(diff.differences_between(before, after))
         if not differences:
             return None

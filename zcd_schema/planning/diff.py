@@ -44,19 +44,27 @@ def compare(
             key: _content(kind.normalize(kind.content(obj))) for key, obj in declarations.items()
         }
         current = {key: _content(kind.normalize(item)) for key, item in live.of(kind).items()}
+        parents = set(kind.parent.declared(project)) if kind.parent is not None else set()
         for key in sorted(set(declared) | set(current)):
-            if wanted and key not in wanted:
+            if wanted and not wanted & kind.target_names(key):
                 continue
             after, before = declared.get(key), current.get(key)
             protected = key in declarations and declarations[key].prevent_destroy
             if before is None:
+                assert after is not None
                 deltas.append(Delta(kind, key, "create", None, after))
             elif after is None:
-                if prune:
+                if kind.parent is not None:
+                    # a declared object owns its parts: one it lacks goes; the parts of an object
+                    # no file declares go with it (or stay with it, unmanaged)
+                    if kind.parent_key(key) in parents and kind.deletable:
+                        deltas.append(Delta(kind, key, "delete", before, None))
+                elif prune and kind.deletable:
                     deltas.append(Delta(kind, key, "delete", before, None))
                 else:
                     unmanaged.append((kind, key))
             else:
+                before = kind.comparable(after, before)
                 # equal contents need no deepdiff (which is slow); unequal ones may still differ
                 # only in the order of set-like lists, which differences_between ignores
                 same = _canonical(before) == _canonical(after)

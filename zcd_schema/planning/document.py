@@ -60,10 +60,11 @@ class Change:
     live_fingerprint: str | None  # of the live object the change was planned against; None: absent
     prevent_destroy: bool = False
     declared_at: Location | None = None
+    refusal: str | None = None  # why apply will refuse it, as the account told at plan time
 
     @property
     def label(self) -> str:
-        return f"{self.kind.label} {self.key}"
+        return self.kind.label_of(self.key)
 
 
 @dataclass(frozen=True)
@@ -97,19 +98,27 @@ class Plan:
             for c in self.changes
             if c.prevent_destroy and c.action in ("delete", "replace")
         ]
-        return protected + [f"over the account's limits: {problem}" for problem in self.over_limits]
+        refused = [f"{c.label}: {c.refusal}" for c in self.changes if c.refusal]
+        limits = [f"over the account's limits: {problem}" for problem in self.over_limits]
+        return protected + refused + limits
 
     def at_or_above(self, level: str) -> list[Change]:
         return [c for c in self.changes if RISKS.index(c.risk) >= RISKS.index(level)]
 
 
-def fingerprint(kind: Kind, item: dict[str, Any] | None) -> str | None:
-    """A digest of a live object's content (server-owned fields aside); None when it is absent."""
+def fingerprint(
+    kind: Kind, item: dict[str, Any] | None, after: dict[str, Any] | None = None
+) -> str | None:
+    """A digest of a live object's content (server-owned fields aside); None when it is absent.
+    With ``after`` (the declared content), only what the declaration manages counts: an
+    attribute it leaves to Zendesk may change without making a plan stale."""
     if item is None:
         return None
-    canonical = json.dumps(
-        kind.normalize(item), sort_keys=True, separators=(",", ":"), ensure_ascii=False
-    )
+    content = kind.normalize(item)
+    if after is not None:
+        bare = {k: v for k, v in content.items() if k != "key"}
+        content = {"key": content.get("key"), **kind.comparable(after, bare)}
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -144,6 +153,7 @@ def to_document(plan: Plan) -> dict[str, Any]:
                     "line": c.declared_at.line,
                     "column": c.declared_at.column,
                 },
+                "refusal": c.refusal,
             }
             for c in plan.changes
         ],
@@ -207,6 +217,7 @@ def from_document(document: dict[str, Any]) -> Plan:
                 entry["live_fingerprint"],
                 bool(entry.get("prevent_destroy", False)),
                 location,
+                entry.get("refusal") if isinstance(entry.get("refusal"), str) else None,
             )
         )
     plan = Plan(

@@ -13,7 +13,6 @@ from zcd_schema.kinds.base import DESTRUCTIVE, LiveState
 from zcd_schema.planning.build import rejudge
 from zcd_schema.planning.document import AccountRef, Change, Plan, fingerprint
 from zcd_schema.planning.preflight import over_limits
-from zcd_schema.planning.risk import records_reason
 from zcd_schema.project.model import Project
 
 
@@ -44,6 +43,10 @@ def check_guards(
             f"refusing to apply: prevent_destroy protects {names}; no flag overrides it. "
             "Remove prevent_destroy in the YAML (a reviewed change) to allow it"
         )
+    refused = [c for c in plan.changes if c.refusal]
+    if refused:
+        names = "; ".join(f"{c.label}: {c.refusal}" for c in refused)
+        raise GuardError(f"refusing to apply what Zendesk refuses: {names}")
     destructive = [c for c in plan.changes if c.risk == DESTRUCTIVE]
     if destructive and not allow_destroy:
         names = "; ".join(f"{c.label}: {c.action}, {', '.join(c.reasons[:2])}" for c in destructive)
@@ -71,7 +74,7 @@ def check_fresh(plan: Plan, now: LiveState) -> None:
     """Refuse a plan whose touched objects moved since it was made (changed, appeared, vanished)."""
     moved = []
     for change in plan.changes:
-        current = fingerprint(change.kind, now.item(change.kind, change.key))
+        current = fingerprint(change.kind, now.item(change.kind, change.key), change.after)
         if current == change.live_fingerprint:
             continue
         how = (
@@ -118,7 +121,8 @@ def check_recorded(plan: Plan) -> None:
 def _disagreement(change: Change) -> str | None:
     if change.before is None and change.after is None:
         return "it has neither a before nor an after"
-    if fingerprint(change.kind, _item(change.key, change.before)) != change.live_fingerprint:
+    before = _item(change.key, change.before)
+    if fingerprint(change.kind, before, change.after) != change.live_fingerprint:
         return "its before is not the live object its fingerprint names"
     judged = rejudge(change.kind, change.key, change.before, change.after, change.prevent_destroy)
     if judged is None:
@@ -129,8 +133,8 @@ def _disagreement(change: Change) -> str | None:
     if change.risk != level:
         return f"it says {change.risk}, its contents are {level}"
     extra = change.reasons[len(reasons) :]
-    records = {records_reason(change.kind, change.key, has) for has in (True, False)}
-    if change.reasons[: len(reasons)] != reasons or not set(extra) <= records or len(extra) > 1:
+    records_line = all(change.kind.is_records_reason(change.key, text) for text in extra)
+    if change.reasons[: len(reasons)] != reasons or not records_line or len(extra) > 1:
         return "its reasons are not those of its contents"
     return None
 

@@ -25,12 +25,17 @@ def over_limits(
     peaks: dict[str, int] = {}
     for group in ordered_steps():
         for kind, step in group:
-            if kind.limit_key is None or kind.limit_key not in limits:
-                continue
-            moved = sum(1 for c in changes if c.kind is kind and c.action in step.actions)
-            key = kind.limit_key
-            counts[key] = counts.get(key, limits[key].count) + _EFFECT[step.operation] * moved
-            peaks[key] = max(peaks.get(key, limits[key].count), counts[key])
+            effect = _EFFECT.get(step.operation, 0)
+            for change in changes:
+                key = kind.limit_key_for(change.key) if change.kind is kind else None
+                if (
+                    key is None
+                    or key not in limits
+                    or not step.takes(change.action, change.before, change.after)
+                ):
+                    continue
+                counts[key] = counts.get(key, limits[key].count) + effect
+                peaks[key] = max(peaks.get(key, limits[key].count), counts[key])
     problems = []
     for key, peak in sorted(peaks.items()):
         limit = limits[key]

@@ -1,45 +1,39 @@
-"""The risk stage: each change judged by its kind (contract sections 4 and 8), and for destructive
-changes, whether data is at stake. Risk levels and ``worst`` are the kinds' shared vocabulary."""
+"""The risk stage: each change judged by its kind (contract sections 4 and 8), and, for the
+changes whose kind asks, what the account says about the records they touch (a reason, and
+perhaps why apply will refuse). Risk levels and ``worst`` are the kinds' shared vocabulary."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 from zcd_schema.kinds.base import BREAKING, DESTRUCTIVE, RISKS, SAFE, Delta, Judged, Kind, worst
 
-__all__ = ["BREAKING", "DESTRUCTIVE", "RISKS", "SAFE", "classify", "records_reasons", "worst"]
+__all__ = ["BREAKING", "DESTRUCTIVE", "RISKS", "SAFE", "classify", "records_notes", "worst"]
 
-# "has this item records?" for a kind and key: True, False, or None when the kind has no records
-RecordsQuestion = Callable[[Kind, str], "bool | None"]
+# the account's answer about the records going with an item (a kind and a key); None: none
+RecordsQuestion = Callable[[Kind, str], Any]
 
 
 def classify(delta: Delta) -> Judged:
     return delta.kind.classify(delta)
 
 
-def records_reasons(
+def records_notes(
     judged: Sequence[tuple[Delta, str]], ask: RecordsQuestion | None
-) -> dict[tuple[str, str], str]:
-    """For each destructive change whose kind keeps records, the reason saying whether it has any.
-    ``ask`` is called concurrently, once per item; None skips the question."""
-    at_stake = [
-        (delta.kind, delta.key)
-        for delta, level in judged
-        if level == DESTRUCTIVE and delta.kind.records_query(delta.key) is not None
-    ]
-    if ask is None or not at_stake:
+) -> dict[tuple[str, str], tuple[str | None, str | None]]:
+    """(reason, refusal) for each change whose kind asks about its records. ``ask`` is called
+    concurrently, once per item; None skips the question."""
+    asking = [delta for delta, level in judged if delta.kind.needs_records(delta, level)]
+    if ask is None or not asking:
         return {}
     with ThreadPoolExecutor(
-        max_workers=min(8, len(at_stake)), thread_name_prefix="zcd-records"
+        max_workers=min(8, len(asking)), thread_name_prefix="zcd-records"
     ) as pool:
-        answers = list(pool.map(lambda item: ask(*item), at_stake))
-    reasons = {}
-    for (kind, key), has in zip(at_stake, answers, strict=True):
-        if has is not None:
-            reasons[(kind.name, key)] = records_reason(kind, key, has)
-    return reasons
-
-
-def records_reason(kind: Kind, key: str, has: bool) -> str:
-    return f"{kind.label} {key} {'has' if has else 'has no'} records"
+        answers = list(pool.map(lambda d: ask(d.kind, d.key), asking))
+    return {
+        (delta.kind.name, delta.key): delta.kind.records_note(delta, answer)
+        for delta, answer in zip(asking, answers, strict=True)
+        if answer is not None
+    }

@@ -278,33 +278,51 @@ class Client:
         return body.get("data") if isinstance(body, dict) else None
 
     def list(
-        self, path: str, params: Mapping[str, Any] | None = None, per_page: int = 1000
+        self,
+        path: str,
+        params: Mapping[str, Any] | None = None,
+        per_page: int | None = 1000,
+        *,
+        envelope: str = "data",
+        page_param: str = "per_page",
     ) -> list[Any]:
         """Every item of a collection: follows ``links.next`` until the end, never assumes one
-        page."""
-        return list(self.iter_pages(path, params, per_page))
+        page. ``envelope`` names the list in each page (``data``; ``custom_object_fields``...);
+        ``page_param`` the page size's parameter (``per_page``; ``page[size]``), None for none."""
+        return list(
+            self.iter_pages(path, params, per_page, envelope=envelope, page_param=page_param)
+        )
 
     def iter_pages(
-        self, path: str, params: Mapping[str, Any] | None = None, per_page: int = 1000
+        self,
+        path: str,
+        params: Mapping[str, Any] | None = None,
+        per_page: int | None = 1000,
+        *,
+        envelope: str = "data",
+        page_param: str = "per_page",
     ) -> Iterator[Any]:
-        query: Mapping[str, Any] | None = {**(params or {}), "per_page": per_page}
+        query: Mapping[str, Any] | None = {
+            **(params or {}),
+            **({page_param: per_page} if per_page is not None else {}),
+        }
         seen: set[str] = set()
         url = path
         empty = 0  # pages in a row that held nothing, yet linked to another
         for _ in range(MAX_PAGES):
             body = self.request("GET", url, params=query).data
-            if not isinstance(body, dict) or not isinstance(body.get("data"), list):
+            if not isinstance(body, dict) or not isinstance(body.get(envelope), list):
                 raise ApiError(
-                    "the response is not a list in a data envelope",
+                    f"the response is not a list in a {envelope} envelope",
                     method="GET",
                     path=self._shown(url),
                 )
-            yield from body["data"]
+            yield from body[envelope]
             links = body.get("links") if isinstance(body.get("links"), dict) else {}
             following = links.get("next") if links else None
             if not following:
                 return
-            empty = 0 if body["data"] else empty + 1
+            empty = 0 if body[envelope] else empty + 1
             if empty >= MAX_EMPTY_PAGES:
                 raise ApiError(
                     f"{empty} pages in a row were empty yet linked to another; a list the "

@@ -1,10 +1,12 @@
-"""Read an account into the model's ``LiveState``: one paginated list per kind plus the limits, all
-at once on a small thread pool, so a plan costs about one round trip of latency whatever the
-number of items."""
+"""Read an account into the model's ``LiveState``. Each kind says how it is listed (``Kind.read``:
+one paginated list for the legacy kinds; objects, then their fields, for custom objects); all the
+kinds and the legacy limits are read at once on a small thread pool, so a plan costs a few round
+trips of latency whatever the number of items."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import builtins
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -13,31 +15,79 @@ from zcd_schema.kinds.base import AccountLimit, LiveState
 from zcd_schema.zendesk.client import ApiError, Client
 
 LIMITS_PATH = "/api/sunshine/limits"
+WORKERS = 8  # requests at once while reading
+
+
+class AccountReader:
+    """``kinds.base.ReadApi`` over the client, with a pool for the reads that fan out."""
+
+    def __init__(self, client: Client, pool: ThreadPoolExecutor) -> None:
+        self.client = client
+        self.pool = pool
+
+    def list(
+        self,
+        path: str,
+        *,
+        envelope: str = "data",
+        params: Mapping[str, Any] | None = None,
+        page_param: str = "per_page",
+        page_size: int | None = 1000,
+    ) -> list[Any]:
+        return self.client.list(path, params, page_size, envelope=envelope, page_param=page_param)
+
+    def get(self, path: str) -> Any:
+        return self.client.request("GET", path).data
+
+    def each(self, work: Callable[[Any], Any], items: Sequence[Any]) -> builtins.list[Any]:
+        return [*self.pool.map(work, items)]
 
 
 def read_live_state(
     client: Client, kinds: Iterable[Kind] = KINDS, with_limits: bool = True
 ) -> LiveState:
-    kinds = tuple(kinds)
-    with ThreadPoolExecutor(max_workers=len(kinds) + 1, thread_name_prefix="zcd-read") as pool:
-        lists = {kind: pool.submit(client.list, kind.collection) for kind in kinds}
-        limits = pool.submit(read_limits, client) if with_limits else None
-        # .result() re-raises a failed read here, in the caller's thread
-        read = {kind: future.result() for kind, future in lists.items()}
-        found_limits = limits.result() if limits is not None else None
+    wanted = [kind for kind in kinds if not kind.read_by_parent]
     items: dict[tuple[str, str], dict[str, Any]] = {}
-    for kind, listed in read.items():
-        for item in listed:
-            _check_item(kind, item)
-            items[(kind.name, item["key"])] = item
-    return LiveState(items, found_limits)
+    limits: dict[str, AccountLimit] = {}
+    missing: set[str] = set()
+    # the kinds read at once on one pool; the reads a kind fans out go to a second one, so a
+    # kind waiting for its parts never holds the workers those parts need
+    with (
+        ThreadPoolExecutor(max_workers=len(wanted) + 1, thread_name_prefix="zcd-read") as outer,
+        ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="zcd-read-parts") as inner,
+    ):
+        reader = AccountReader(client, inner)
+        reads = {kind: outer.submit(kind.read, reader) for kind in wanted}
+        legacy_limits = outer.submit(read_limits, client) if with_limits else None
+        for kind, future in reads.items():
+            try:
+                found = future.result()  # re-raises a failed read here, in the caller's thread
+            except ApiError as exc:
+                if kind.legacy and exc.status in (403, 404, 410):
+                    missing.add(kind.name)  # Zendesk removed this API from the account
+                    continue
+                raise
+            for name, listed in found.items.items():
+                part = next(k for k in KINDS if k.name == name)
+                for item in listed:
+                    checked = _check_item(part, item)
+                    items[(name, checked["key"])] = checked
+            if with_limits:
+                limits.update(found.limits)
+        if legacy_limits is not None:
+            limits.update(legacy_limits.result() or {})
+    return LiveState(items, limits if with_limits else None, frozenset(missing))
 
 
 def read_limits(client: Client) -> dict[str, AccountLimit] | None:
     try:
         data = client.get(LIMITS_PATH)
     except ApiError as exc:
-        if exc.status in (403, 404):  # not offered to this account: the limits are informational
+        if exc.status in (
+            403,
+            404,
+            410,
+        ):  # not offered to this account: the limits are informational
             return None
         raise
     limits = {}
@@ -62,24 +112,24 @@ def _count(value: Any) -> int | None:
 
 
 def read_item(client: Client, kind: Kind, key: str) -> dict[str, Any] | None:
-    """One item as it is now, or None when it does not exist."""
+    """One item as it is now (this kind's content), or None when it does not exist."""
     try:
-        item = client.get(kind.item_path(key))
+        body = client.request("GET", kind.item_path(key)).data
     except ApiError as exc:
         if exc.status == 404:
             return None
         raise
-    return _check_item(kind, item)
+    item = kind.unwrap(body)
+    return _check_item(kind, kind.adopt(item, key) if isinstance(item, dict) else item)
 
 
-def has_records(client: Client, kind: Kind, key: str) -> bool | None:
-    """Whether any record goes with ``key``: one request for a page of one; None when the kind has
-    no records."""
+def records_answer(client: Client, kind: Kind, key: str) -> Any:
+    """The account's answer about the records going with ``key``; None when the kind has none."""
     query = kind.records_query(key)
     if query is None:
         return None
     path, params = query
-    return bool(client.get(path, params))
+    return client.request("GET", path, params=params or None).data
 
 
 def _check_item(kind: Kind, item: Any) -> dict[str, Any]:

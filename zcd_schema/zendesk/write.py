@@ -1,8 +1,10 @@
 """The writes apply makes, for any kind, over the client: create (reconciled when the answer is
-lost), update and delete. ``AccountApi`` is the ``kinds.base.Api`` the kinds' apply steps use."""
+lost), update and delete, and the plain requests a kind's own steps make (a reorder).
+``AccountApi`` is the ``kinds.base.Api`` the kinds' apply steps use."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from zcd_schema.kinds import Kind
@@ -21,33 +23,34 @@ class AccountApi:
         create is sent again (within the client's retry bounds).
         """
         key = content["key"]
+        path = kind.collection_path(key)
 
         def reconcile() -> dict[str, Any] | None:
             found = read_item(self.client, kind, key)
             if found is None or kind.normalize(found) == kind.normalize(content):
                 return found
             raise ApiError(
-                f"the response to the create was lost, and {kind.label} {key} now exists with "
+                f"the response to the create was lost, and {kind.label_of(key)} now exists with "
                 "other content than planned",
                 method="POST",
-                path=kind.collection,
+                path=path,
                 maybe_applied=True,
             )
 
-        answer = self.client.request(
-            "POST",
-            kind.collection,
-            json=kind.body(content, kind.create_fields),
-            reconcile=reconcile,
-        )
-        return _written(kind, key, answer.data, "POST", kind.collection)
+        body = kind.body(content, kind.create_fields)
+        answer = self.client.request("POST", path, json=body, reconcile=reconcile)
+        if answer.reconciled and isinstance(answer.data, dict):
+            found: dict[str, Any] = answer.data["data"]  # read back, already this kind's content
+            return found
+        return _written(kind, key, answer.data, "POST", path)
 
     def update(self, kind: Kind, content: dict[str, Any]) -> dict[str, Any]:
         if not kind.update_fields:
             raise ValueError(f"a {kind.label} cannot be updated; replace it")
         path = kind.item_path(content["key"])
-        answer = self.client.request("PUT", path, json=kind.body(content, kind.update_fields))
-        return _written(kind, content["key"], answer.data, "PUT", path)
+        body = kind.body(content, kind.update_fields)
+        answer = self.client.request(kind.update_method, path, json=body)
+        return _written(kind, content["key"], answer.data, kind.update_method, path)
 
     def delete(self, kind: Kind, key: str) -> None:
         self.client.request("DELETE", kind.item_path(key))
@@ -55,16 +58,32 @@ class AccountApi:
     def read(self, kind: Kind, key: str) -> dict[str, Any] | None:
         return read_item(self.client, kind, key)
 
+    def request(self, method: str, path: str, body: Any = None) -> Any:
+        return self.client.request(method, path, json=body).data
+
+    def list(
+        self,
+        path: str,
+        *,
+        envelope: str = "data",
+        params: Mapping[str, Any] | None = None,
+        page_param: str = "per_page",
+        page_size: int | None = 1000,
+    ) -> list[Any]:
+        return self.client.list(path, params, page_size, envelope=envelope, page_param=page_param)
+
 
 def _written(kind: Kind, key: str, body: Any, method: str, path: str) -> dict[str, Any]:
     """The item a write answered with. A 2xx that does not hold it (an HTML page from a proxy, a
     login page, another key) is not taken for success: what happened is unknown, so it fails."""
     item = kind.unwrap(body)
-    if isinstance(item, dict) and item.get("key") == key:
-        return item
+    if isinstance(item, dict):
+        adopted = kind.adopt(item, key)
+        if adopted.get("key") == key:
+            return adopted
     raise ApiError(
-        f"the account answered with success but not with the {kind.label} {key}; the write may "
-        "or may not have been made (is the URL right?)",
+        f"the account answered with success but not with the {kind.label_of(key)}; the write "
+        "may or may not have been made (is the URL right?)",
         method=method,
         path=path,
         maybe_applied=True,
