@@ -96,9 +96,20 @@ def test_every_kind_is_fully_described(kind: Kind):
     assert kind_named(kind.name) is kind
     for attribute in ("name", "label", "section", "collection", "create_fields", "steps"):
         assert getattr(kind, attribute), attribute
-    for hook in ("content", "classify_change", "import_files"):
+    for hook in ("content", "classify_change", "import_into"):
         assert getattr(type(kind), hook) is not getattr(Kind, hook), f"{kind.name} lacks {hook}"
     actions = {action for step in kind.steps for action in step.actions}
-    assert {"create", "delete"} <= actions
+    assert "create" in actions
+    assert ("delete" in actions) == kind.deletable
     assert ("update" in actions) == bool(kind.update_fields)
-    assert ("replace" in actions) == (not kind.update_fields)
+    if not kind.update_fields:
+        assert "replace" in actions  # what cannot be updated is replaced
+    if "replace" in actions:  # a replace is written in two parts: its delete, then its create
+        deletes = [
+            s.order for s in kind.steps if "replace" in s.actions and s.operation == "delete"
+        ]
+        creates = [
+            s.order for s in kind.steps if "replace" in s.actions and s.operation != "delete"
+        ]
+        assert deletes and creates and max(deletes) < min(creates)
+    assert (kind.parent is None) == (not kind.read_by_parent)

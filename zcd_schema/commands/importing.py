@@ -67,7 +67,7 @@ def import_files(state: LiveState) -> dict[str, dict[str, Any]]:
     files: dict[str, dict[str, Any]] = {}
     used: set[str] = set()
     for kind in KINDS:
-        files.update(kind.import_files(state.of(kind), used))
+        kind.import_into(state.of(kind), files, used)
     return files
 
 

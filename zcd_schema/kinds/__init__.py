@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from zcd_schema.kinds.base import Kind
+from zcd_schema.kinds.custom_object import CUSTOM_OBJECT, FIELD, ORDER
 from zcd_schema.kinds.object_type import OBJECT_TYPE
 from zcd_schema.kinds.relationship_type import RELATIONSHIP_TYPE
 
 KINDS: tuple[Kind, ...] = (
+    CUSTOM_OBJECT,
+    FIELD,
+    ORDER,
     OBJECT_TYPE,
     RELATIONSHIP_TYPE,
 )
@@ -18,4 +22,13 @@ def kind_named(name: str) -> Kind:
     return _BY_NAME[name]
 
 
-__all__ = ["KINDS", "OBJECT_TYPE", "RELATIONSHIP_TYPE", "Kind", "kind_named"]
+__all__ = [
+    "CUSTOM_OBJECT",
+    "FIELD",
+    "KINDS",
+    "OBJECT_TYPE",
+    "ORDER",
+    "RELATIONSHIP_TYPE",
+    "Kind",
+    "kind_named",
+]

@@ -231,6 +231,16 @@ class Kind:
         """This kind's live items (and those of the kinds read with it), with their limits."""
         return KindRead({self.name: api.list(self.collection)})
 
+    def read_one(self, api: ReadApi, key: str) -> dict[str, Any] | None:
+        """One item as it is now (this kind's content); None when it does not exist (a 404 is
+        turned into None by the caller)."""
+        item = self.unwrap(api.get(self.item_path(key)))
+        return self.adopt(item, key) if isinstance(item, dict) else None
+
+    def change_action(self, before: dict[str, Any], after: dict[str, Any]) -> str:
+        """How a changed item is carried out: "update", or "replace" (delete, then create)."""
+        return "update" if self.update_fields else "replace"
+
     def collection_path(self, key: str) -> str:
         """Where an item of this key is created."""
         return self.collection
@@ -311,11 +321,14 @@ class Kind:
             api.create(self, {"key": key, **(content or {})})
 
     # import
-    def import_files(
-        self, items: dict[str, dict[str, Any]], used_names: set[str]
-    ) -> dict[str, dict[str, Any]]:
-        """Project files (relative name -> YAML document) declaring the live ``items`` of this
-        kind."""
+    def import_into(
+        self,
+        items: dict[str, dict[str, Any]],
+        files: dict[str, dict[str, Any]],
+        used_names: set[str],
+    ) -> None:
+        """Declare the live ``items`` of this kind in ``files`` (relative name -> YAML document),
+        adding files or filling those an earlier kind wrote (fields into their object's)."""
         raise NotImplementedError
 
 

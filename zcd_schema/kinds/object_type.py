@@ -17,6 +17,7 @@ class ObjectTypeKind(Kind):
     collection = "/api/sunshine/objects/types"
     create_fields = ("key", "schema")
     update_fields = ("schema",)
+    legacy = True  # Zendesk removed this API in 2026
     limit_key = "resource_types"  # as /api/sunshine/limits names it
     # Object types are written after the relationship types that point at them are gone, and
     # before the ones that will point at them are created; they are deleted last.
@@ -57,17 +58,18 @@ class ObjectTypeKind(Kind):
     def classify_change(self, delta: Delta) -> Judged:
         return judge_schema(delta.differences, (delta.after or {}).get("schema", {}))
 
-    def import_files(
-        self, items: dict[str, dict[str, Any]], used_names: set[str]
-    ) -> dict[str, dict[str, Any]]:
+    def import_into(
+        self,
+        items: dict[str, dict[str, Any]],
+        files: dict[str, dict[str, Any]],
+        used_names: set[str],
+    ) -> None:
         """One file per object type: object_types/<key>.yaml."""
-        files = {}
         for key, item in sorted(items.items()):
             schema = self.normalize(item)["schema"]
             files[f"object_types/{file_name(key, used_names)}.yaml"] = {
                 self.section: {key: {"schema": schema}}
             }
-        return files
 
 
 OBJECT_TYPE = ObjectTypeKind()

@@ -18,6 +18,7 @@ class RelationshipTypeKind(Kind):
     section = "relationship_types"
     collection = "/api/sunshine/relationships/types"
     create_fields = ("key", "source", "target")
+    legacy = True  # Zendesk removed this API in 2026
     limit_key = "relationship_types"
     # Deleted first (they point at object types that may be going), created once their object
     # types exist. A replace is the delete of the first step and the create of the second.
@@ -50,17 +51,19 @@ class RelationshipTypeKind(Kind):
         reasons.append("the relationship records of this type are deleted with it")
         return DESTRUCTIVE, tuple(reasons)
 
-    def import_files(
-        self, items: dict[str, dict[str, Any]], used_names: set[str]
-    ) -> dict[str, dict[str, Any]]:
+    def import_into(
+        self,
+        items: dict[str, dict[str, Any]],
+        files: dict[str, dict[str, Any]],
+        used_names: set[str],
+    ) -> None:
         """All relationship types in one file."""
-        if not items:
-            return {}
-        declared = {
-            key: {"source": item["source"], "target": item["target"]}
-            for key, item in sorted(items.items())
-        }
-        return {RELATIONSHIPS_FILE: {self.section: declared}}
+        if items:
+            declared = {
+                key: {"source": item["source"], "target": item["target"]}
+                for key, item in sorted(items.items())
+            }
+            files[RELATIONSHIPS_FILE] = {self.section: declared}
 
 
 def _show_target(value: Any) -> str:

@@ -79,7 +79,7 @@ def rejudge(
     elif after is None:
         action = "delete"
     else:
-        action = "update" if kind.update_fields else "replace"
+        action = kind.change_action(kind.comparable(after, before), after)
     differences: tuple[Difference, ...] = ()
     if before is not None and after is not None:
         before = kind.comparable(after, before)

@@ -72,7 +72,7 @@ def compare(
                 if not differences:
                     unchanged += 1
                 else:
-                    action = "update" if kind.update_fields else "replace"
+                    action = kind.change_action(before, after)
                     deltas.append(Delta(kind, key, action, before, after, differences, protected))
     return Comparison(tuple(deltas), tuple(unmanaged), unchanged)
 

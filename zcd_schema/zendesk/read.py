@@ -21,7 +21,7 @@ WORKERS = 8  # requests at once while reading
 class AccountReader:
     """``kinds.base.ReadApi`` over the client, with a pool for the reads that fan out."""
 
-    def __init__(self, client: Client, pool: ThreadPoolExecutor) -> None:
+    def __init__(self, client: Client, pool: ThreadPoolExecutor | None) -> None:
         self.client = client
         self.pool = pool
 
@@ -40,6 +40,8 @@ class AccountReader:
         return self.client.request("GET", path).data
 
     def each(self, work: Callable[[Any], Any], items: Sequence[Any]) -> builtins.list[Any]:
+        if self.pool is None:
+            return [work(item) for item in items]
         return [*self.pool.map(work, items)]
 
 
@@ -114,13 +116,12 @@ def _count(value: Any) -> int | None:
 def read_item(client: Client, kind: Kind, key: str) -> dict[str, Any] | None:
     """One item as it is now (this kind's content), or None when it does not exist."""
     try:
-        body = client.request("GET", kind.item_path(key)).data
+        item = kind.read_one(AccountReader(client, None), key)
     except ApiError as exc:
         if exc.status == 404:
             return None
         raise
-    item = kind.unwrap(body)
-    return _check_item(kind, kind.adopt(item, key) if isinstance(item, dict) else item)
+    return None if item is None else _check_item(kind, item)
 
 
 def records_answer(client: Client, kind: Kind, key: str) -> Any:
