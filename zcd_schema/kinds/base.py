@@ -195,6 +195,9 @@ class Kind:
     read_by_parent = False  # listed when the parent kind is read, not on its own
     deletable = True  # False: never planned for deletion (it goes with its parent)
     legacy = False  # an API Zendesk removed: an account may answer 404 for it
+    # the parts whose creation moves this item: when one of them is created or replaced under the
+    # same parent, this item is written too (an object's field order, after new fields)
+    follows: Kind | None = None
 
     def __repr__(self) -> str:
         return f"<kind {self.name}>"
@@ -236,6 +239,10 @@ class Kind:
         turned into None by the caller)."""
         item = self.unwrap(api.get(self.item_path(key)))
         return self.adopt(item, key) if isinstance(item, dict) else None
+
+    def follow(self, after: dict[str, Any], moved: list[str]) -> dict[str, Any]:
+        """The content to write once the parts ``moved`` (keys of ``follows``) were created."""
+        return after
 
     def change_action(self, before: dict[str, Any], after: dict[str, Any]) -> str:
         """How a changed item is carried out: "update", or "replace" (delete, then create)."""

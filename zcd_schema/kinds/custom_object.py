@@ -138,7 +138,10 @@ class CustomObjectKind(Kind):
         aligned = {k: v for k, v in before.items() if k in after or k not in LEFT_ALONE_OBJECT}
         for name in ("name_field", "external_id_field"):
             if isinstance(aligned.get(name), dict) and isinstance(after.get(name), dict):
-                aligned[name] = {k: v for k, v in aligned[name].items() if k in after[name]}
+                managed = set(after[name])
+                if managed & {"unique", "autonumber"}:
+                    managed |= {"unique", "autonumber"}  # declaring one manages how names are made
+                aligned[name] = {k: v for k, v in aligned[name].items() if k in managed}
         wanted = (after.get("name_field") or {}).get("autonumber")
         live = (aligned.get("name_field") or {}).get("autonumber")
         if isinstance(wanted, dict) and isinstance(live, dict):
@@ -646,9 +649,11 @@ class CustomObjectFieldKind(Kind):
         before, after = delta.before or {}, delta.after or {}
         if delta.action == "replace":
             what = [n for n in REPLACED_BY if before.get(n) != after.get(n)]
-            changes = ", ".join(f"{n} from {before.get(n)} to {after.get(n)}" for n in what)
+            changes = ", ".join(
+                f"{n} of {field} from {before.get(n)} to {after.get(n)}" for n in what
+            )
             reason = (
-                f"changes the {changes} of {field}: Zendesk cannot change a field's "
+                f"changes the {changes}: Zendesk cannot change a field's "
                 f"{' or '.join(what)}, so the field is deleted and created again and its data "
                 f"on every {obj} record is lost; keep it with `active: false` and add a new field"
             )
@@ -787,9 +792,15 @@ class FieldOrderKind(Kind):
             return before  # new fields take their declared places: always reordered
         return {**before, "fields": [name for name in live if name in wanted]}  # deleted ones go
 
+    def follow(self, after: dict[str, Any], moved: list[str]) -> dict[str, Any]:
+        return {**after, "placing": sorted(moved)}  # new fields land last: put them in place
+
     def classify(self, delta: Delta) -> Judged:
-        shown = ", ".join((delta.after or {}).get("fields") or [])
-        return SAFE, (f"sets the field order of {delta.key}: {shown}",)
+        after = delta.after or {}
+        shown = ", ".join(after.get("fields") or [])
+        placing = ", ".join(after.get("placing") or [])
+        where = f" (new or recreated: {placing})" if placing else ""
+        return SAFE, (f"sets the field order of {delta.key}: {shown}{where}",)
 
     def classify_change(self, delta: Delta) -> Judged:
         return self.classify(delta)
@@ -825,3 +836,4 @@ FIELD = CustomObjectFieldKind()
 FIELD.parent = CUSTOM_OBJECT
 ORDER = FieldOrderKind()
 ORDER.parent = CUSTOM_OBJECT
+ORDER.follows = FIELD

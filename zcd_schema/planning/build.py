@@ -126,6 +126,9 @@ def _check_targets_are_whole(
 
 def _location(project: Project, delta: Delta) -> Location | None:
     declared = delta.kind.declared(project).get(delta.key)
+    parent_key = delta.kind.parent_key(delta.key)
+    if declared is None and delta.kind.parent is not None and parent_key is not None:
+        declared = delta.kind.parent.declared(project).get(parent_key)  # a part its owner lacks
     if declared is not None and declared.origin is not None:
         return Location(declared.origin.file, declared.origin.line, declared.origin.column)
     if delta.action == "delete" and project.settings.prune and project.settings.prune_line:

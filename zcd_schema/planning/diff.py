@@ -74,7 +74,50 @@ def compare(
                 else:
                     action = kind.change_action(before, after)
                     deltas.append(Delta(kind, key, action, before, after, differences, protected))
+    deltas = _follow_ups(project, live, deltas, wanted)
     return Comparison(tuple(deltas), tuple(unmanaged), unchanged)
+
+
+def _follow_ups(
+    project: Project, live: LiveState, deltas: list[Delta], wanted: set[str]
+) -> list[Delta]:
+    """Items written again because parts they follow are created or replaced (see Kind.follows)."""
+    for kind in KINDS:
+        follows = kind.follows
+        if follows is None:
+            continue
+        moved: dict[str, list[str]] = {}
+        for delta in deltas:
+            parent = delta.kind.parent_key(delta.key)
+            if delta.kind is follows and delta.action in ("create", "replace") and parent:
+                moved.setdefault(parent, []).append(delta.key.rpartition(".")[2])
+        declarations = kind.declared(project)
+        for parent, keys in moved.items():
+            if parent not in declarations or (wanted and not wanted & kind.target_names(parent)):
+                continue
+            declared = _content(kind.normalize(kind.content(declarations[parent])))
+            after = kind.follow(declared, keys)
+            found = [i for i, d in enumerate(deltas) if d.kind is kind and d.key == parent]
+            if found:
+                old = deltas[found[0]]
+                deltas[found[0]] = Delta(
+                    kind,
+                    parent,
+                    old.action,
+                    old.before,
+                    after,
+                    old.differences,
+                    old.prevent_destroy,
+                )
+                continue
+            item = live.item(kind, parent)
+            before = (
+                None if item is None else kind.comparable(declared, _content(kind.normalize(item)))
+            )
+            action = "create" if before is None else kind.change_action(before, after)
+            differences = () if before is None else tuple(differences_between(before, after))
+            deltas.append(Delta(kind, parent, action, before, after, differences))
+    return deltas
 
 
 def known_keys(project: Project, live: LiveState) -> set[str]:
