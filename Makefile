@@ -1,5 +1,5 @@
 # The two commands of the README:
-#   make demo   set up and run the main job (validate, plan, apply, plan) on examples/quickstart
+#   make demo   set up and run the main job (validate, plan, apply, plan) on examples/fleet
 #   make test   install what the tests need and run them
 # Both create their own virtual environment in .venv (Python 3.10 or newer as $(PYTHON)).
 
@@ -25,7 +25,7 @@ $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 	$(PIP) install -e '.[test,bench]'
 	touch $@ $(VENV)/.installed $(VENV)/.installed-test
 
-DEMO := examples/quickstart
+DEMO := examples/fleet
 
 # The main job, against the embedded emulator (the `local` account), from an empty account each time:
 # validate, plan, apply, and plan again (which must show no changes: --detailed-exitcode exits 2 otherwise).

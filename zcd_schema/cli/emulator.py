@@ -85,6 +85,18 @@ def _probability(name: str, what: str) -> Callable[[Any], Any]:
     metavar="N",
     help="Cap page sizes below what per_page asks, so clients must follow links.next.",
 )
+@click.option(
+    "--plan-tier",
+    type=click.Choice(["team", "growth", "professional", "enterprise", "enterprise_plus"]),
+    default="enterprise",
+    show_default=True,
+    help="The Zendesk plan whose custom object limits it applies (objects, lookup fields).",
+)
+@click.option(
+    "--no-legacy-api",
+    is_flag=True,
+    help="Answer as an account after Zendesk removed Legacy Custom Objects (404 on their paths).",
+)
 @debug_option
 def serve(
     host: str,
@@ -99,6 +111,8 @@ def serve(
     retry_after: int,
     seed: int | None,
     max_page_size: int,
+    plan_tier: str,
+    no_legacy_api: bool,
 ) -> ExitCode:
     """Run the emulator as an HTTP server on loopback, until Ctrl-C.
 
@@ -111,18 +125,20 @@ def serve(
     from zcd_schema.commands.emulator import RunningEmulator, ServeOptions
 
     options = ServeOptions(
-        host,
-        port,
-        db,
-        max_page_size,
-        fault_429,
-        fault_503,
-        fault_500,
-        fault_drop,
-        latency,
-        rate_limit,
-        retry_after,
-        seed,
+        host=host,
+        port=port,
+        db=db,
+        max_page_size=max_page_size,
+        plan_tier=plan_tier,
+        legacy_api=not no_legacy_api,
+        throttle=fault_429,
+        unavailable=fault_503,
+        server_error=fault_500,
+        drop=fault_drop,
+        latency=latency,
+        requests_per_minute=rate_limit,
+        retry_after=retry_after,
+        seed=seed,
     )
     log = (lambda line: click.echo(f"debug: {line}", err=True)) if flags().debug else None
     running = RunningEmulator(

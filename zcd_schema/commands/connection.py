@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from zcd_schema.commands import Messages
-from zcd_schema.errors import GuardError
-from zcd_schema.kinds import Kind
+from zcd_schema.errors import AccountError, GuardError
+from zcd_schema.kinds import KINDS, Kind
+from zcd_schema.kinds.base import LiveState
 from zcd_schema.planning.build import build_plan
 from zcd_schema.planning.document import AccountRef, Plan
 from zcd_schema.project.model import Project, Settings
@@ -66,7 +67,8 @@ def make_plan(connection: Connection, *, prune: bool, targets: tuple[str, ...]) 
         return read.records_answer(client, kind, key)
 
     state = read.read_live_state(client)
-    return build_plan(
+    check_apis(connection.project, state)
+    plan = build_plan(
         connection.project,
         state,
         connection.account,
@@ -74,6 +76,7 @@ def make_plan(connection: Connection, *, prune: bool, targets: tuple[str, ...]) 
         targets=targets,
         records=records,
     )
+    return replace(plan, notes=(*plan.notes, MISSING_NOTE)) if state.missing else plan
 
 
 def saved_plan_target(
@@ -102,3 +105,23 @@ def saved_plan_target(
         "credentials go only to a URL that zcd.yaml or --url gives. Pass "
         f"--url {plan.account.url} to apply it there; nothing was written"
     )
+
+
+LEGACY_REMOVED = (
+    "Zendesk removed Legacy Custom Objects in 2026 and this account no longer has their API; "
+    "declare custom_objects instead (the README's 'From legacy to custom objects' says how)"
+)
+
+
+def check_apis(project: Project, state: LiveState) -> None:
+    """Refuse, in plain words, a project declaring items of an API the account does not have."""
+    for kind in KINDS:
+        if kind.name in state.missing and kind.declared(project):
+            keys = ", ".join(sorted(kind.declared(project))[:5])
+            raise AccountError(f"the project declares {kind.label}s ({keys}), but {LEGACY_REMOVED}")
+
+
+MISSING_NOTE = (
+    "this account has no Legacy Custom Objects API (Zendesk removed it in 2026); the project "
+    "declares no legacy types, so nothing is lost"
+)

@@ -22,6 +22,8 @@ class ServeOptions:
     port: int = 8976
     db: Path | None = None  # None: in memory
     max_page_size: int = 1000
+    plan_tier: str = "enterprise"  # the custom object limits it applies
+    legacy_api: bool = True  # False: answers as an account after legacy custom objects were removed
     # the faults: probabilities per request, and the rest of Faults' settings
     throttle: float = 0.0
     unavailable: float = 0.0
@@ -76,6 +78,8 @@ class RunningEmulator:
             authorizations=self.accepted,
             faults=self.faults,
             max_page_size=options.max_page_size,
+            plan_tier=options.plan_tier,
+            legacy=options.legacy_api,
         )
         try:
             self.server: EmulatorServer = server_for(
@@ -106,6 +110,8 @@ class RunningEmulator:
             f"  state: {state}",
             f"  {auth}",
             f"  faults: {self.faults.describe()}; page size at most {options.max_page_size}",
+            f"  custom objects as on a {options.plan_tier} plan; legacy custom objects "
+            + ("served" if options.legacy_api else "removed (404)"),
             "  stop with Ctrl-C",
         ]
 

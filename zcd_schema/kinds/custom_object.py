@@ -799,7 +799,7 @@ class FieldOrderKind(Kind):
         after = delta.after or {}
         shown = ", ".join(after.get("fields") or [])
         placing = ", ".join(after.get("placing") or [])
-        where = f" (new or recreated: {placing})" if placing else ""
+        where = f" (new or recreated: {placing})" if placing and delta.action == "update" else ""
         return SAFE, (f"sets the field order of {delta.key}: {shown}{where}",)
 
     def classify_change(self, delta: Delta) -> Judged:

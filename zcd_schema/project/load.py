@@ -188,6 +188,7 @@ def _settings(value: Any, document: Document | None = None) -> Settings:
                 accounts[name] = _account(name, raw)
     default = value.get("default_account")
     exclude = value.get("exclude")
+    local: dict[str, Any] = value["local"] if isinstance(value.get("local"), dict) else {}
     prune_line = (
         document.position("/prune", key=True)[0]
         if document is not None and "prune" in value
@@ -202,6 +203,8 @@ def _settings(value: Any, document: Document | None = None) -> Settings:
         else (),
         accounts=accounts,
         zaf_app=value.get("zaf_app") is True,
+        local_plan_tier=str(local.get("plan_tier") or "enterprise"),
+        local_legacy_api=local.get("legacy_api") is not False,
     )
 
 

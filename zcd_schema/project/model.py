@@ -141,6 +141,8 @@ class Settings:
     exclude: tuple[str, ...] = ()
     accounts: dict[str, Account] = field(default_factory=dict)
     zaf_app: bool = False  # check the limits of a ZAF app's custom_objects_v2 requirements
+    local_plan_tier: str = "enterprise"  # the plan the local account (the emulator) plays
+    local_legacy_api: bool = True  # False: the local account has no Legacy Custom Objects API
 
 
 @dataclass(frozen=True)

@@ -63,8 +63,10 @@ def declared_summary(project: Project) -> str:
 
     profile_types = sum(len(s.types) for s in project.profile_sources.values())
     event_types = sum(len(s.types) for s in project.event_sources.values())
+    fields = sum(len(o.fields) for o in project.custom_objects.values())
     return ", ".join(
         [
+            f"{n(len(project.custom_objects), 'custom object')} ({n(fields, 'field')})",
             n(len(project.object_types), "object type"),
             n(len(project.relationship_types), "relationship type"),
             f"{n(len(project.profile_sources), 'profile source')} ({n(profile_types, 'type')})",

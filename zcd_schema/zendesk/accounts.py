@@ -29,6 +29,8 @@ class Target:
     credentials: Credentials
     requests_per_minute: int | None = None
     local_state: Path | None = None  # the SQLite file of the local account
+    local_plan_tier: str = "enterprise"  # the plan the local account plays
+    local_legacy_api: bool = True
 
     @property
     def is_local(self) -> bool:
@@ -60,7 +62,14 @@ def resolve_target(
                 "--url cannot be combined with the local account, which runs in-process; "
                 "start `zcd-schema emulator serve` and pass its URL with --url instead"
             )
-        return Target(LOCAL_ACCOUNT, LOCAL_BASE_URL, Credentials(), local_state=root / LOCAL_STATE)
+        return Target(
+            LOCAL_ACCOUNT,
+            LOCAL_BASE_URL,
+            Credentials(),
+            local_state=root / LOCAL_STATE,
+            local_plan_tier=settings.local_plan_tier,
+            local_legacy_api=settings.local_legacy_api,
+        )
     if name is None:
         entry = Account(name=urlsplit(url or "").netloc)
     elif name in settings.accounts:
@@ -155,7 +164,9 @@ def open_client(
             f"the local account keeps its state in {state}, which cannot be created or opened: "
             f"{exc.strerror or exc}"
         ) from None
-    app = Emulator(store, faults=faults)
+    app = Emulator(
+        store, faults=faults, plan_tier=target.local_plan_tier, legacy=target.local_legacy_api
+    )
     return Client(
         target.url,
         transport=in_process_transport(app),
