@@ -383,3 +383,52 @@ def test_an_account_without_the_legacy_api(zcd, tmp_path):
         "Zendesk removed Legacy Custom Objects in 2026" in refused.err
         and "custom_objects" in refused.err
     )
+
+
+def test_import_writes_custom_objects_that_plan_empty_whatever_their_keys(
+    zcd, tmp_path, emulator_factory
+):
+    served = emulator_factory(served=True)
+    with served.http() as http:
+        for key in ("null", "yes", "depot"):
+            body = {
+                "custom_object": {"key": key, "title": f"T: {key} # x", "title_pluralized": "on"}
+            }
+            assert http.post("/api/v2/custom_objects", json=body).status_code == 201
+        options = [
+            {"value": v, "name": n}
+            for v, n in (("yes", "no"), ("010", "1:20"), ("on", "null"), ("x y", "#hash"))
+        ]
+        fields = [
+            {"key": "on", "type": "dropdown", "title": "yes", "custom_field_options": options},
+            {"key": "2019_car", "type": "text", "title": "010", "description": "a: b"},
+            {
+                "key": "off",
+                "type": "lookup",
+                "title": "Depot",
+                "relationship_target_type": "zen:custom_object:depot",
+            },
+            {
+                "key": "no",
+                "type": "regexp",
+                "title": "Code",
+                "regexp_for_validation": "^[0-9]{3}: .*$",
+            },
+        ]
+        for field in fields:
+            answer = http.post(
+                "/api/v2/custom_objects/yes/fields", json={"custom_object_field": field}
+            )
+            assert answer.status_code == 201, answer.text
+    out = tmp_path / "imported"
+    imported = zcd("import", "--project", tmp_path, "--url", served.url, "--out", out)
+    assert imported.code == 0, imported.err
+    assert sorted(p.name for p in (out / "custom_objects").iterdir()) == [
+        "depot.yaml",
+        "null.yaml",
+        "yes.yaml",
+    ]
+    strict = zcd("validate", "--project", out, "--strict")
+    assert strict.code == 0, strict.out
+    planned = zcd("plan", "--project", out, "--url", served.url, "--detailed-exitcode")
+    assert planned.code == 0, planned.out + planned.err
