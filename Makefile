@@ -48,6 +48,7 @@ test: lint
 bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/validate.py
 	$(BIN)/python benchmarks/plan_apply.py
+	$(BIN)/python benchmarks/custom_objects.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis benchmarks/.work

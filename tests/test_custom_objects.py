@@ -5,6 +5,7 @@ legacy API."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -432,3 +433,29 @@ def test_import_writes_custom_objects_that_plan_empty_whatever_their_keys(
     assert strict.code == 0, strict.out
     planned = zcd("plan", "--project", out, "--url", served.url, "--detailed-exitcode")
     assert planned.code == 0, planned.out + planned.err
+
+
+def test_every_format_shows_custom_object_changes_at_their_declarations(zcd, fleet):
+    root = fleet(
+        VEHICLE.replace("{sedan: Sedan, suv: SUV}", "{sedan: Sedan}").replace(
+            "make: {type: text, title: Make}", "make: {type: text, title: Make, active: false}"
+        )
+    )
+    text = zcd("plan", "--project", root).out
+    assert "~ field vehicle.body: update, destructive  (" in text and "fleet.yaml:15)" in text
+    markdown = zcd("plan", "--project", root, "--format", "markdown").out
+    assert "update field vehicle.body (<b>destructive</b>)" in markdown
+    assert "Declared at `fleet.yaml:15`." in markdown
+    github = zcd("plan", "--project", root, "--format", "github").out
+    assert re.search(
+        r"::error file=[^,]*fleet.yaml,line=15,col=7,title=zcd-schema%3A destructive change::"
+        r"update field vehicle.body",
+        github,
+    )
+    assert re.search(
+        r"::warning file=[^,]*fleet.yaml,line=13,col=7,.*update field vehicle.make", github
+    )
+    document = zcd("plan", "--project", root, "--format", "json").plan
+    body = next(c for c in document["changes"] if c["key"] == "vehicle.body")
+    assert body["kind"] == "custom_object_field"
+    assert body["declared_at"] == {"file": "fleet.yaml", "line": 15, "column": 7}

@@ -15,7 +15,7 @@ from zcd_schema.kinds.base import AccountLimit, LiveState
 from zcd_schema.zendesk.client import ApiError, Client
 
 LIMITS_PATH = "/api/sunshine/limits"
-WORKERS = 8  # requests at once while reading
+WORKERS = 32  # requests at once while reading (the client keeps up to 32 connections)
 
 
 class AccountReader:
