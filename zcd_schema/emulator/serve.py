@@ -145,6 +145,9 @@ class _Handler(BaseHTTPRequestHandler):
 class EmulatorServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # socketserver's default backlog of 5 drops the connections of a client reading with 32
+    # workers at once, and the kernel retries them a second later: a 1 s stall per burst
+    request_queue_size = 128
 
     def __init__(
         self,
