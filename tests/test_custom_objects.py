@@ -459,3 +459,34 @@ def test_every_format_shows_custom_object_changes_at_their_declarations(zcd, fle
     body = next(c for c in document["changes"] if c["key"] == "vehicle.body")
     assert body["kind"] == "custom_object_field"
     assert body["declared_at"] == {"file": "fleet.yaml", "line": 15, "column": 7}
+
+
+def test_faults_during_a_custom_objects_apply_converge_with_nothing_doubled(zcd, tmp_path):
+    root = tmp_path / "project"
+    root.mkdir()
+    (root / "fleet.yaml").write_text(VEHICLE)
+    faults = {"ZCD_EMULATOR_FAULTS": "429=0.15,500=0.15,drop=0.2,retry-after=0,seed=4"}
+    applied = zcd("apply", "--project", root, "--yes", env=faults)
+    assert applied.code == 0, applied.out + applied.err
+    assert "Apply complete" in applied.out
+    assert plan_of(zcd, root) == []
+    with local(root) as client:
+        objects = client.list("/api/v2/custom_objects", envelope="custom_objects", per_page=None)
+        fields = client.list(
+            "/api/v2/custom_objects/vehicle/fields",
+            {"include_standard_fields": "true"},
+            100,
+            envelope="custom_object_fields",
+            page_param="page[size]",
+        )
+    assert sorted(o["key"] for o in objects) == ["garage", "vehicle"]  # nothing created twice
+    assert len(fields) == 2 + 8
+    changed = (
+        VEHICLE.replace("title: Vehicle\n", "title: Car\n")
+        .replace("{sedan: Sedan, suv: SUV}", "{sedan: Saloon, suv: SUV, van: Van}")
+        .replace("      make: {type: text, title: Make}\n      seats", "      seats")
+    )
+    (root / "fleet.yaml").write_text(changed + "      make: {type: text, title: Make}\n")
+    updated = zcd("apply", "--project", root, "--yes", env=faults)
+    assert updated.code == 0, updated.out + updated.err
+    assert plan_of(zcd, root) == []

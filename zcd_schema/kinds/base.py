@@ -11,6 +11,7 @@ which the Zendesk layer implements.
 from __future__ import annotations
 
 import builtins
+import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -244,6 +245,13 @@ class Kind:
         """The content to write once the parts ``moved`` (keys of ``follows``) were created."""
         return after
 
+    def matches(self, found: dict[str, Any], content: dict[str, Any]) -> bool:
+        """Whether a live item holds ``content`` as far as this tool manages it (a create whose
+        answer was lost is done when the item read back matches)."""
+        wanted = {k: v for k, v in self.normalize(content).items() if k != "key"}
+        live = {k: v for k, v in self.normalize(found).items() if k != "key"}
+        return _same(self.comparable(wanted, live), wanted)
+
     def change_action(self, before: dict[str, Any], after: dict[str, Any]) -> str:
         """How a changed item is carried out: "update", or "replace" (delete, then create)."""
         return "update" if self.update_fields else "replace"
@@ -337,6 +345,11 @@ class Kind:
         """Declare the live ``items`` of this kind in ``files`` (relative name -> YAML document),
         adding files or filling those an earlier kind wrote (fields into their object's)."""
         raise NotImplementedError
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal as JSON (``1`` is not ``true``)."""
+    return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
 
 
 def file_name(key: str, used: set[str]) -> str:

@@ -156,6 +156,13 @@ class CustomObjectKind(Kind):
             aligned["name_field"] = {**aligned["name_field"], "autonumber": live}
         return aligned
 
+    def matches(self, found: dict[str, Any], content: dict[str, Any]) -> bool:
+        # the standard fields are written after the object is created: only its own attributes
+        own = {k: v for k, v in content.items() if k not in ("name_field", "external_id_field")}
+        return super().matches(
+            {k: v for k, v in found.items() if k not in ("name_field", "external_id_field")}, own
+        )
+
     # reading: objects, then each object's fields and field limit, all at once
     def read(self, api: ReadApi) -> KindRead:
         first = api.each(

@@ -348,14 +348,17 @@ class Client:
         json: Any = None,
         params: Mapping[str, Any] | None = None,
         reconcile: Callable[[], Any] | None = None,
+        idempotent: bool | None = None,
     ) -> Response:
         """Send one logical request, retrying as the module docstring describes.
 
         ``reconcile`` (for non-idempotent writes) is called when the outcome of an attempt is
         unknown; it returns the resource when the write took effect, None when it did not.
+        ``idempotent`` overrides the method's default (a PATCH that sets whole values may be
+        repeated safely).
         """
         method = method.upper()
-        idempotent = method in _IDEMPOTENT
+        idempotent = method in _IDEMPOTENT if idempotent is None else idempotent
         request = self._http.build_request(method, path, json=json, params=params)
         if self._authorization:
             request.headers["Authorization"] = self._authorization

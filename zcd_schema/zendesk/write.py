@@ -27,7 +27,7 @@ class AccountApi:
 
         def reconcile() -> dict[str, Any] | None:
             found = read_item(self.client, kind, key)
-            if found is None or kind.normalize(found) == kind.normalize(content):
+            if found is None or kind.matches(found, content):
                 return found
             raise ApiError(
                 f"the response to the create was lost, and {kind.label_of(key)} now exists with "
@@ -49,7 +49,8 @@ class AccountApi:
             raise ValueError(f"a {kind.label} cannot be updated; replace it")
         path = kind.item_path(content["key"])
         body = kind.body(content, kind.update_fields)
-        answer = self.client.request(kind.update_method, path, json=body)
+        # an update sends whole values, so sending it twice does no harm: it is retried freely
+        answer = self.client.request(kind.update_method, path, json=body, idempotent=True)
         return _written(kind, content["key"], answer.data, kind.update_method, path)
 
     def delete(self, kind: Kind, key: str) -> None:
@@ -59,7 +60,8 @@ class AccountApi:
         return read_item(self.client, kind, key)
 
     def request(self, method: str, path: str, body: Any = None) -> Any:
-        return self.client.request(method, path, json=body).data
+        """A kind's own request (a reorder, a standard field): whole values, safe to repeat."""
+        return self.client.request(method, path, json=body, idempotent=method != "POST").data
 
     def list(
         self,
