@@ -62,6 +62,19 @@ def local(root: Path):
     return open_client(resolve_target(root, Settings(), environ={}), environ={})
 
 
+def live_fields(root: Path, obj: str, standard: bool = False) -> list[dict]:
+    """The fields of ``obj`` in the local account, every page, in Zendesk's order."""
+    with local(root) as client:
+        query = {"include_standard_fields": "true" if standard else "false"}
+        return client.list(
+            f"/api/v2/custom_objects/{obj}/fields",
+            query,
+            100,
+            envelope="custom_object_fields",
+            page_param="page[size]",
+        )
+
+
 def add_record(root: Path, obj: str, **values) -> None:
     with local(root) as client:
         body = {"custom_object_record": {"name": "r", "custom_object_fields": values}}
@@ -71,14 +84,7 @@ def add_record(root: Path, obj: str, **values) -> None:
 def test_apply_then_plan_is_empty(zcd, fleet):
     root = fleet(VEHICLE)
     assert plan_of(zcd, root) == []
-    with local(root) as client:
-        fields = client.list(
-            "/api/v2/custom_objects/vehicle/fields",
-            {"include_standard_fields": "false"},
-            100,
-            envelope="custom_object_fields",
-            page_param="page[size]",
-        )
+    fields = live_fields(root, "vehicle")
     assert [f["key"] for f in fields] == [
         "make",
         "seats",
@@ -472,13 +478,7 @@ def test_faults_during_a_custom_objects_apply_converge_with_nothing_doubled(zcd,
     assert plan_of(zcd, root) == []
     with local(root) as client:
         objects = client.list("/api/v2/custom_objects", envelope="custom_objects", per_page=None)
-        fields = client.list(
-            "/api/v2/custom_objects/vehicle/fields",
-            {"include_standard_fields": "true"},
-            100,
-            envelope="custom_object_fields",
-            page_param="page[size]",
-        )
+    fields = live_fields(root, "vehicle", standard=True)
     assert sorted(o["key"] for o in objects) == ["garage", "vehicle"]  # nothing created twice
     assert len(fields) == 2 + 8
     changed = (
