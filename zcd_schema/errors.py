@@ -57,12 +57,6 @@ class GuardError(ZcdError):
     exit_code = ExitCode.GUARD
 
 
-class Interrupted(ZcdError):
-    """Ctrl-C before anything was written."""
-
-    exit_code = ExitCode.INTERRUPTED
-
-
 class InvalidProject(ZcdError):
     """The project has validation errors; the CLI prints them the way validate does."""
 

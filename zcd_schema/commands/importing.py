@@ -1,6 +1,6 @@
 """The core of ``import``: an account's items written out as a project that plans empty.
 
-Each kind says which files declare its items (``Kind.import_files``); the YAML writer beside the
+Each kind says which files declare its items (``Kind.import_into``); the YAML writer beside the
 reader quotes every string YAML would read as something else, so the files load back exactly.
 """
 

@@ -7,8 +7,6 @@ from dataclasses import dataclass, field
 from zcd_schema.errors import ExitCode
 from zcd_schema.planning.document import Change
 
-STATES = ("applied", "partly applied", "failed", "not attempted")
-
 
 @dataclass
 class Outcome:
