@@ -490,3 +490,16 @@ def test_faults_during_a_custom_objects_apply_converge_with_nothing_doubled(zcd,
     updated = zcd("apply", "--project", root, "--yes", env=faults)
     assert updated.code == 0, updated.out + updated.err
     assert plan_of(zcd, root) == []
+
+
+def test_pruning_objects_that_point_at_each_other(zcd, fleet):
+    """Both objects go; the lookup from one to the other is deleted first, or Zendesk refuses."""
+    root = fleet(VEHICLE)
+    (root / "zcd.yaml").write_text("prune: true\n")
+    fleet("custom_objects:\n  other:\n    title: Other\n    title_pluralized: Others\n")
+    changes = {(c["key"], c["action"]) for c in plan_of(zcd, root)}
+    assert {("garage", "delete"), ("vehicle", "delete"), ("vehicle.garage", "delete")} <= changes
+    assert ("vehicle.make", "delete") not in changes  # the rest goes with its object
+    applied = zcd("apply", "--project", root, "--yes", "--allow-destroy", "--parallelism", "8")
+    assert applied.code == 0, applied.out + applied.err
+    assert plan_of(zcd, root) == []

@@ -37,6 +37,7 @@ def compare(
     deltas: list[Delta] = []
     unmanaged: list[tuple[Kind, str]] = []
     unchanged = 0
+    deleting: set[tuple[str, str]] = set()  # (kind name, key) of items planned for deletion
     for kind in KINDS:
         declarations = kind.declared(project)
         # both sides normalised alike: what Zendesk adds or drops is never a difference
@@ -56,11 +57,18 @@ def compare(
             elif after is None:
                 if kind.parent is not None:
                     # a declared object owns its parts: one it lacks goes; the parts of an object
-                    # no file declares go with it (or stay with it, unmanaged)
-                    if kind.parent_key(key) in parents and kind.deletable:
+                    # no file declares go with it (or stay with it, unmanaged), but a part that
+                    # points at another item being deleted goes first, or that deletion is refused
+                    parent_key = kind.parent_key(key)
+                    pointing = any(
+                        (ref.name, ref_key) in deleting and ref_key != parent_key
+                        for ref, ref_key in kind.references(before)
+                    )
+                    if kind.deletable and (parent_key in parents or pointing):
                         deltas.append(Delta(kind, key, "delete", before, None))
                 elif prune and kind.deletable:
                     deltas.append(Delta(kind, key, "delete", before, None))
+                    deleting.add((kind.name, key))
                 else:
                     unmanaged.append((kind, key))
             else:
