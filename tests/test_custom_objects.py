@@ -503,3 +503,62 @@ def test_pruning_objects_that_point_at_each_other(zcd, fleet):
     applied = zcd("apply", "--project", root, "--yes", "--allow-destroy", "--parallelism", "8")
     assert applied.code == 0, applied.out + applied.err
     assert plan_of(zcd, root) == []
+
+
+PEOPLE = """
+custom_objects:
+  car:
+    title: Car
+    title_pluralized: Cars
+  shop:
+    title: Shop
+    title_pluralized: Shops
+user_fields:
+  my_car: {title: My car, target: car}
+organization_fields:
+  main_shop: {title: Main shop, target: shop, description: Where they buy}
+"""
+
+
+def test_lookup_fields_on_users_and_organizations(zcd, tmp_path):
+    root = tmp_path / "project"
+    root.mkdir()
+    (root / "a.yaml").write_text(PEOPLE)
+    created = zcd("apply", "--project", root, "--yes", "--parallelism", "8")
+    assert created.code == 0, created.out + created.err
+    assert created.out.index("custom object car: created") < created.out.index(
+        "user field my_car: created"
+    )
+    assert plan_of(zcd, root) == []
+    with local(root) as client:  # a user field that is not a lookup is the account's own business
+        client.request(
+            "POST",
+            "/api/v2/user_fields",
+            json={"user_field": {"key": "shoe_size", "type": "integer", "title": "Shoe size"}},
+        )
+    assert plan_of(zcd, root) == []
+    (root / "a.yaml").write_text(
+        PEOPLE.replace("title: My car", "title: Car of mine").replace("target: shop", "target: car")
+    )
+    changes = {c["key"]: c for c in plan_of(zcd, root)}
+    assert (changes["my_car"]["action"], changes["my_car"]["risk"]) == ("update", "safe")
+    assert (changes["main_shop"]["action"], changes["main_shop"]["risk"]) == (
+        "replace",
+        "destructive",
+    )
+    assert zcd("apply", "--project", root, "--yes", "--allow-destroy").code == 0
+    assert plan_of(zcd, root) == []
+    out = tmp_path / "imported"
+    assert zcd("import", "--project", root, "--out", out).code == 0
+    assert "my_car:" in (out / "user_fields.yaml").read_text()
+    assert "shoe_size" not in (out / "user_fields.yaml").read_text()
+    (root / "zcd.yaml").write_text("prune: true\n")
+    (root / "a.yaml").write_text(
+        "custom_objects:\n  other:\n    title: O\n    title_pluralized: Os\n"
+    )
+    pruned = zcd("apply", "--project", root, "--yes", "--allow-destroy", "--parallelism", "8")
+    assert pruned.code == 0, pruned.out + pruned.err
+    assert pruned.out.index("user field my_car: deleted") < pruned.out.index(
+        "custom object car: deleted"
+    )
+    assert plan_of(zcd, root) == []

@@ -21,7 +21,11 @@ from jsonschema import Draft4Validator
 
 from zcd_schema.emulator import rules
 from zcd_schema.emulator.custom_objects import PREFIX as CUSTOM_OBJECTS_PREFIX
-from zcd_schema.emulator.custom_objects import CustomObjectsApi, CustomObjectsFailure
+from zcd_schema.emulator.custom_objects import (
+    CustomObjectsApi,
+    CustomObjectsFailure,
+    PeopleFieldsApi,
+)
 from zcd_schema.emulator.faults import Faults
 from zcd_schema.emulator.store import Store, now
 
@@ -148,6 +152,10 @@ class Emulator:
     ) -> None:
         self.store = store
         self.custom_objects = CustomObjectsApi(store, plan_tier)
+        self.people_fields = {
+            resource: PeopleFieldsApi(self.custom_objects, resource)
+            for resource in ("user", "organization")
+        }
         self.legacy = legacy  # False: an account after Zendesk removed legacy custom objects
         self.authorizations = authorizations
         self.faults = faults or Faults()
@@ -260,6 +268,10 @@ class Emulator:
         parts = request.path.strip("/").removesuffix(".json").split("/")
         if parts[:3] == CUSTOM_OBJECTS_PREFIX:
             return self._match(request, parts[3:], self.custom_objects.routes)
+        if parts[:2] == ["api", "v2"] and len(parts) > 2 and parts[2].endswith("_fields"):
+            people = self.people_fields.get(parts[2].removesuffix("_fields"))
+            if people is not None:
+                return self._match(request, parts[3:], people.routes)
         if parts[:2] == ["api", "sunshine"] and not self.legacy:
             # UNCONFIRMED: what an account answers once legacy custom objects are gone
             raise ApiFailure(

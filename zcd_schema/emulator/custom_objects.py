@@ -702,3 +702,109 @@ def _cursor(raw: str | None) -> int | None:
         raise _record_invalid(
             {"page[after]": ("InvalidValue", "The cursor is not valid")}
         ) from None
+
+
+class PeopleFieldsApi:
+    """``/api/v2/user_fields`` or ``/api/v2/organization_fields``: the fields of users or of
+    organizations, lookups to custom objects among them. They are kept beside the custom
+    objects' fields (their "object" is ``zen:user`` or ``zen:organization``), so that deleting a
+    custom object a user lookup points at is refused too."""
+
+    def __init__(self, objects: CustomObjectsApi, resource: str) -> None:
+        self.objects = objects
+        self.store = objects.store
+        self.resource = resource  # "user" or "organization"
+        self.owner = f"zen:{resource}"
+        self.routes: list[tuple[list[str], dict[str, Handler]]] = [
+            ([], {"GET": self.list_fields, "POST": self.create_field}),
+            (
+                ["{field}"],
+                {
+                    "GET": self.show_field,
+                    "PUT": self.update_field,
+                    "PATCH": self.update_field,
+                    "DELETE": self.delete_field,
+                },
+            ),
+        ]
+
+    @property
+    def envelope(self) -> str:
+        return f"{self.resource}_field"
+
+    def list_fields(self, request: Any) -> tuple[int, Any]:
+        with self.store.transaction():
+            fields = self.objects._fields(self.owner)
+        fields.sort(key=lambda f: (f.get("position", 0), f["id"]))
+        # one page: Zendesk pages these by offset (next_page), which a short list never needs
+        return 200, {
+            f"{self.envelope}s": fields,
+            "next_page": None,
+            "previous_page": None,
+            "count": len(fields),
+        }
+
+    def show_field(self, request: Any) -> tuple[int, Any]:
+        with self.store.transaction():
+            return 200, {self.envelope: self._field(request.params["field"])[1]}
+
+    def create_field(self, request: Any) -> tuple[int, Any]:
+        data = _envelope(request, self.envelope)
+        with self.store.transaction():
+            problems = self.objects._field_problems(self.owner, data, existing=None)
+            if problems:
+                raise _record_invalid(problems)
+            current = self.objects._fields(self.owner)
+            lookups = sum(1 for f in current if f["type"] == "lookup")
+            if data.get("type") == "lookup" and lookups >= self.objects.lookup_limit:
+                limit = f"At most {self.objects.lookup_limit} lookups on {self.resource}s"
+                raise _record_invalid({"base": ("LimitExceeded", limit)})
+            body = {
+                "key": data["key"],
+                "type": data["type"],
+                "title": data["title"],
+                "description": "",
+                "active": True,
+                "required": False,
+                "system": False,
+                "position": len(current) + 1,
+            }
+            for name in FIELD_WRITABLE:
+                if name in data and name != "custom_field_options":
+                    body[name] = data[name]
+            if data["type"] == "lookup":
+                body["relationship_target_type"] = data["relationship_target_type"]
+            created = self.objects._insert_field(self.owner, body, request.base)
+            created["url"] = f"{request.base}/api/v2/{self.resource}_fields/{created['id']}.json"
+        return 201, {self.envelope: created}
+
+    def update_field(self, request: Any) -> tuple[int, Any]:
+        data = _envelope(request, self.envelope)
+        with self.store.transaction():
+            seq, body = self._field(request.params["field"])
+            problems = self.objects._field_problems(self.owner, data, existing=body)
+            if problems:
+                raise _record_invalid(problems)
+            for name in FIELD_WRITABLE:
+                if name in data and name != "custom_field_options":
+                    body[name] = data[name]
+            body["updated_at"] = now()
+            self.store.run("UPDATE co_fields SET body = ? WHERE seq = ?", (json.dumps(body), seq))
+        return 200, {self.envelope: body}
+
+    def delete_field(self, request: Any) -> tuple[int, Any]:
+        with self.store.transaction():
+            seq, _ = self._field(request.params["field"])
+            self.store.run("DELETE FROM co_fields WHERE seq = ?", (seq,))
+        return 204, None
+
+    def _field(self, field: str) -> tuple[int, dict[str, Any]]:
+        """By id, as Zendesk's paths name them, or by key."""
+        column = "seq" if field.isdigit() else "key"
+        rows = self.store.rows(
+            f"SELECT seq, body FROM co_fields WHERE object = ? AND {column} = ?",
+            (self.owner, int(field) if field.isdigit() else field),
+        )
+        if not rows:
+            raise _not_found()
+        return int(rows[0]["seq"]), json.loads(rows[0]["body"])

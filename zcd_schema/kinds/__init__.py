@@ -5,12 +5,15 @@ from __future__ import annotations
 from zcd_schema.kinds.base import Kind
 from zcd_schema.kinds.custom_object import CUSTOM_OBJECT, FIELD, ORDER
 from zcd_schema.kinds.object_type import OBJECT_TYPE
+from zcd_schema.kinds.people_field import ORGANIZATION_FIELD, USER_FIELD
 from zcd_schema.kinds.relationship_type import RELATIONSHIP_TYPE
 
 KINDS: tuple[Kind, ...] = (
     CUSTOM_OBJECT,
     FIELD,
     ORDER,
+    USER_FIELD,
+    ORGANIZATION_FIELD,
     OBJECT_TYPE,
     RELATIONSHIP_TYPE,
 )

@@ -13,6 +13,8 @@ from zcd_schema.project.yamlio import escape
 
 _NOUNS = {
     "custom_objects": "custom object",
+    "user_fields": "user field",
+    "organization_fields": "organization field",
     "object_types": "object type",
     "relationship_types": "relationship type",
     "profile_sources": "profile source",

@@ -41,6 +41,7 @@ NEEDED = {
 
 def check_custom_objects(project: Project, findings: Findings, hints: Any) -> None:
     declared = set(project.custom_objects)
+    _check_people_fields(project, findings, declared, hints)
     for file in project.files:
         document = findings.documents.get(file)
         value = document.value if document is not None and document.ok else None
@@ -198,6 +199,63 @@ def _regexp_problem(pattern: str) -> str | None:
         if ecma_regex_problem(pattern) is None:
             return None
         return f"{pattern!r} is not a regular expression: {exc}"
+
+
+PEOPLE_SECTIONS = {"user_fields": "users", "organization_fields": "organizations"}
+
+
+def _check_people_fields(
+    project: Project, findings: Findings, declared: set[str], hints: Any
+) -> None:
+    """Lookup fields on users and organizations: keys, targets, and the lookups an object holds."""
+    for file in project.files:
+        document = findings.documents.get(file)
+        value = document.value if document is not None and document.ok else None
+        for section in PEOPLE_SECTIONS:
+            entries = value.get(section) if isinstance(value, dict) else None
+            for key, raw in entries.items() if isinstance(entries, dict) else ():
+                pointer = f"/{section}/{escape(key)}"
+                _check_key("field", key, file, pointer, findings)
+                target = raw.get("target") if isinstance(raw, dict) else None
+                if (
+                    isinstance(target, str)
+                    and target not in LOOKUP_TARGETS
+                    and target not in declared
+                ):
+                    hint = hints(target) if not target.startswith("zen:") else ""
+                    findings.add(
+                        "ZCD707",
+                        file,
+                        pointer + "/target",
+                        f"{target!r} is neither a "
+                        f"custom object of this project nor a Zendesk type{hint}",
+                    )
+    for section, who in PEOPLE_SECTIONS.items():
+        fields = [f for f in getattr(project, section).values() if f.origin is not None]
+        limits = [(LIMIT["lookup_fields"], "ZCD710", "")]
+        for account in project.settings.accounts.values():
+            tier = TIER_LIMITS.get(account.plan_tier or "")
+            if tier is not None:
+                limits.append(
+                    (
+                        tier[1],
+                        "ZCD711",
+                        f" on the {account.plan_tier} plan of account {account.name!r}",
+                    )
+                )
+        for limit, code, why in limits:
+            if len(fields) > limit:
+                first = fields[limit].origin
+                assert first is not None
+                findings.add(
+                    code,
+                    first.file,
+                    first.pointer,
+                    f"{len(fields)} lookup fields on "
+                    f"{who}; an object has at most {limit}{why} (this is number "
+                    f"{limit + 1})",
+                    key=True,
+                )
 
 
 def _check_limits(project: Project, findings: Findings) -> None:

@@ -27,6 +27,7 @@ from zcd_schema.project.model import (
     FieldOption,
     ObjectType,
     Origin,
+    PeopleLookupField,
     ProfileSource,
     ProfileType,
     Project,
@@ -38,6 +39,8 @@ from zcd_schema.project.yamlio import MAX_FILE_BYTES, Document, escape, load_byt
 SETTINGS_FILE = "zcd.yaml"
 SECTIONS = (
     "custom_objects",
+    "user_fields",
+    "organization_fields",
     "object_types",
     "relationship_types",
     "profile_sources",
@@ -174,6 +177,8 @@ def build_project(read: ProjectFiles) -> Project:
         profile_sources=builder.profile_sources,
         event_sources=builder.event_sources,
         custom_objects=builder.custom_objects,
+        user_fields=builder.user_fields,
+        organization_fields=builder.organization_fields,
     )
 
 
@@ -229,6 +234,8 @@ class _Builder:
         self.profile_sources: dict[str, ProfileSource] = {}
         self.event_sources: dict[str, EventSource] = {}
         self.custom_objects: dict[str, CustomObject] = {}
+        self.user_fields: dict[str, PeopleLookupField] = {}
+        self.organization_fields: dict[str, PeopleLookupField] = {}
 
     def add_document(self, file: str, value: dict[str, Any]) -> None:
         for section in SECTIONS:
@@ -267,6 +274,12 @@ class _Builder:
             else None,
             fields=tuple(fields),
         )
+
+    def _user_fields(self, key: str, raw: dict[str, Any], origin: Origin) -> None:
+        self.user_fields.setdefault(key, _people_field(key, raw, origin))
+
+    def _organization_fields(self, key: str, raw: dict[str, Any], origin: Origin) -> None:
+        self.organization_fields.setdefault(key, _people_field(key, raw, origin))
 
     def _object_types(self, key: str, raw: dict[str, Any], origin: Origin) -> None:
         if key not in self.object_types:
@@ -342,6 +355,21 @@ def _custom_field(key: str, raw: dict[str, Any], origin: Origin) -> CustomObject
         pattern=_text(raw.get("pattern")),
         tag=_text(raw.get("tag")),
         currency=_text(raw.get("currency")),
+    )
+
+
+def _people_field(key: str, raw: dict[str, Any], origin: Origin) -> PeopleLookupField:
+    filter_ = raw.get("filter")
+    return PeopleLookupField(
+        key=key,
+        title=_text(raw.get("title")) or "",
+        target=_text(raw.get("target")) or "",
+        origin=origin,
+        description=_text(raw.get("description")),
+        active=raw.get("active") is not False,
+        required=_flag(raw.get("required")),
+        filter=filter_ if isinstance(filter_, dict) else None,
+        prevent_destroy=raw.get("prevent_destroy") is True,
     )
 
 

@@ -68,6 +68,21 @@ class CustomObjectField:
 
 
 @dataclass(frozen=True)
+class PeopleLookupField:
+    """A lookup field on users or organizations (``user_fields:``, ``organization_fields:``)."""
+
+    key: str
+    title: str
+    target: str  # a custom object key, or zen:user / zen:organization / zen:ticket
+    origin: Origin | None = None
+    description: str | None = None
+    active: bool = True
+    required: bool | None = None
+    filter: dict[str, Any] | None = None
+    prevent_destroy: bool = False
+
+
+@dataclass(frozen=True)
 class CustomObject:
     key: str
     title: str
@@ -155,3 +170,5 @@ class Project:
     profile_sources: dict[str, ProfileSource] = field(default_factory=dict)
     event_sources: dict[str, EventSource] = field(default_factory=dict)
     custom_objects: dict[str, CustomObject] = field(default_factory=dict)
+    user_fields: dict[str, PeopleLookupField] = field(default_factory=dict)
+    organization_fields: dict[str, PeopleLookupField] = field(default_factory=dict)
