@@ -56,5 +56,8 @@ def test_every_error_code_is_exercised_by_some_case() -> None:
         "ZCD712",
         "ZCD011",
     }
-    missing = [c for c in CODES if c not in generated and f"[{c}]" not in seen]
+    # migrate's decisions (ZCD8xx) have cases of their own: tests/migrate_cases, test_migrate.py
+    missing = [
+        c for c in CODES if c not in generated and not c.startswith("ZCD8") and f"[{c}]" not in seen
+    ]
     assert missing == []

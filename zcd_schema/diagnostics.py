@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 
 ERROR = "error"
 WARNING = "warning"
+INFO = "info"  # a fact worth saying (a faithful migration step), never a problem
 
 _SHOWN = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
@@ -123,6 +124,23 @@ CODES: dict[str, Code] = _table(
     ("ZCD710", ERROR, "over a custom object hard limit (objects, fields, lookups, options)"),
     ("ZCD711", ERROR, "over the limits of an account's plan_tier"),
     ("ZCD712", ERROR, "over the limits of a ZAF app (zaf_app: true)"),
+    # 8xx: migrate, from legacy declarations to custom objects (info: faithful; warning: a loss;
+    # error: needs a person)
+    ("ZCD801", INFO, "legacy object type becomes a custom object"),
+    ("ZCD802", WARNING, "key renamed: it holds characters custom object keys may not"),
+    ("ZCD803", INFO, "property becomes a field"),
+    ("ZCD804", WARNING, "keyword with no field equivalent is lost"),
+    ("ZCD805", ERROR, "nested object or array of objects: remodel as objects joined by a lookup"),
+    ("ZCD806", INFO, "relationship type becomes a lookup field on its many side"),
+    ("ZCD807", WARNING, "one-to-one relationship: a lookup is many-to-one"),
+    (
+        "ZCD808",
+        ERROR,
+        "relationship a lookup cannot carry (zen:ticket by hand, zen:deal not at all)",
+    ),
+    ("ZCD809", ERROR, "an object would receive more lookup fields than the plan allows"),
+    ("ZCD810", WARNING, "regular expression whose meaning differs between ECMA-262 and Ruby"),
+    ("ZCD811", WARNING, "no exact field type: the nearest is used"),
 )
 
 
@@ -152,8 +170,8 @@ class Diagnostic:
         return (self.file, self.line, self.column, self.code, self.pointer)
 
     def promoted(self) -> Diagnostic:
-        """The same diagnostic as an error (``--strict``)."""
-        return replace(self, severity=ERROR) if self.severity != ERROR else self
+        """The same diagnostic as an error (``--strict``); information stays information."""
+        return replace(self, severity=ERROR) if self.severity == WARNING else self
 
 
 def count(diagnostics: list[Diagnostic], severity: str) -> int:

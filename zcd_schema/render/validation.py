@@ -13,13 +13,17 @@ from collections.abc import Callable
 from typing import Any
 
 from zcd_schema import PROJECT_URL, __version__
-from zcd_schema.diagnostics import CODES, ERROR, Diagnostic, one_line
+from zcd_schema.diagnostics import CODES, ERROR, INFO, WARNING, Diagnostic, one_line
 from zcd_schema.project.validate import ValidationResult, declared_summary
 from zcd_schema.render.github import Annotation, render_annotations
 
 Display = Callable[[str], str]
 
 CODES_URL = PROJECT_URL + "#diagnostic-codes"
+
+
+# severity -> (GitHub annotation level, SARIF level)
+_LEVELS = {ERROR: ("error", "error"), WARNING: ("warning", "warning"), INFO: ("notice", "note")}
 
 
 def _line(d: Diagnostic, display: Display) -> str:
@@ -55,7 +59,7 @@ def validation_github(result: ValidationResult, display: Display) -> str:
     """Annotations, errors first, at most 10 per level (see ``render.github``)."""
     items = [
         Annotation(
-            "error" if d.severity == ERROR else "warning",
+            _LEVELS[d.severity][0],
             f"{d.pointer}: {d.message}" if d.pointer else d.message,
             _line(d, display),
             file=display(d.file),
@@ -65,7 +69,7 @@ def validation_github(result: ValidationResult, display: Display) -> str:
         )
         for d in result.diagnostics
     ]
-    return render_annotations(items, {"error": "errors", "warning": "warnings"})
+    return render_annotations(items, {"error": "errors", "warning": "warnings", "notice": "notes"})
 
 
 def validation_sarif(result: ValidationResult, display: Display) -> str:
@@ -76,7 +80,7 @@ def validation_sarif(result: ValidationResult, display: Display) -> str:
             "id": c.code,
             "name": c.code,
             "shortDescription": {"text": c.summary},
-            "defaultConfiguration": {"level": "error" if c.severity == ERROR else "warning"},
+            "defaultConfiguration": {"level": _LEVELS[c.severity][1]},
             "helpUri": CODES_URL,
         }
         for c in codes
@@ -95,7 +99,7 @@ def validation_sarif(result: ValidationResult, display: Display) -> str:
             {
                 "ruleId": d.code,
                 "ruleIndex": index[d.code],
-                "level": "error" if d.severity == ERROR else "warning",
+                "level": _LEVELS[d.severity][1],
                 "message": {"text": f"{d.pointer}: {d.message}" if d.pointer else d.message},
                 "locations": [location],
             }
