@@ -62,6 +62,10 @@ class InvalidProject(ZcdError):
 
     exit_code = ExitCode.INVALID
 
-    def __init__(self, result: ValidationResult) -> None:
-        super().__init__("the project is invalid; nothing was read from or written to the account")
+    def __init__(
+        self,
+        result: ValidationResult,
+        consequence: str = "nothing was read from or written to the account",
+    ) -> None:
+        super().__init__(f"the project is invalid; {consequence}")
         self.result = result

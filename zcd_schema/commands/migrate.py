@@ -34,7 +34,7 @@ class MigrationResult:
 
 
 def migrate_project(root: Path, out: Path) -> MigrationResult:
-    checked = valid_project(root)
+    checked = valid_project(root, "nothing was migrated")
     read = read_documents(root)
     project = build_project(read)
     if not project.object_types and not project.relationship_types:

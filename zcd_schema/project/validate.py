@@ -47,11 +47,11 @@ def validate_project(root: Path | str, *, strict: bool = False) -> ValidationRes
     return ValidationResult(project, tuple(diagnostics), files_checked)
 
 
-def valid_project(root: Path | str) -> ValidationResult:
+def valid_project(root: Path | str, consequence: str | None = None) -> ValidationResult:
     """The validation of a project that must be valid to go on; ``InvalidProject`` otherwise."""
     result = validate_project(root)
     if not result.valid:
-        raise InvalidProject(result)
+        raise InvalidProject(result) if consequence is None else InvalidProject(result, consequence)
     return result
 
 
