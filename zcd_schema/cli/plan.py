@@ -64,6 +64,13 @@ from zcd_schema.render.plan import FORMATS, RENDERERS, PlanView, plan_error_json
     help="Exit 4 when any change is at or above this risk (a review policy for CI).",
 )
 @click.option(
+    "--base",
+    default=None,
+    metavar="REF",
+    help="Compare the project at this git revision (branch, tag, commit) with the working tree, "
+    "offline: no account, no credentials. Profile and event sources are compared too.",
+)
+@click.option(
     "--target",
     "targets",
     multiple=True,
@@ -84,6 +91,7 @@ def plan(
     fail_on: str | None,
     targets: tuple[str, ...],
     summary_file: Path | None,
+    base: str | None,
 ) -> ExitCode:
     """Validate, read the account(s), and show what apply would change, with the risk of each
     change.
@@ -94,7 +102,7 @@ def plan(
     from zcd_schema.commands.plan import PlanRequest, plan_accounts
 
     request = PlanRequest(
-        accounts, all_accounts, url, prune, targets, fail_on, detailed_exitcode, out
+        accounts, all_accounts, url, prune, targets, fail_on, detailed_exitcode, out, base
     )
     try:
         run = plan_accounts(project, request, messages())

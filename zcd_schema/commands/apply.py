@@ -60,6 +60,11 @@ def apply_project(
     saved = load(request.plan_file) if request.plan_file is not None else None
     if saved is not None and request.prune:
         raise UsageError("--prune applies when planning; a saved plan already says what it deletes")
+    if saved is not None and saved.account.revision is not None:
+        raise GuardError(
+            "this plan compares two revisions of the project (plan --base); it "
+            "cannot be applied: make a plan against the account"
+        )
     if saved is not None:
         guards.check_recorded(saved)
     validation = valid_project(root)

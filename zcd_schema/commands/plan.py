@@ -28,6 +28,7 @@ class PlanRequest:
     fail_on: str | None = None  # "breaking" or "destructive"
     detailed_exitcode: bool = False
     out: str | None = None  # a file name; with several accounts it holds {account}
+    base: str | None = None  # a git revision: compare the project there with the working tree
 
     @property
     def several(self) -> bool:
@@ -79,6 +80,17 @@ def plan_accounts(root: Path, request: PlanRequest, messages: Messages = Message
         raise UsageError(
             "with several accounts, -o needs {account} in the file name, e.g. plans/{account}.json"
         )
+    if request.base is not None:
+        if request.accounts or request.all_accounts or request.url:
+            raise UsageError(
+                "--base compares two revisions of the project, offline: it takes no "
+                "--account, --all-accounts or --url"
+            )
+        from zcd_schema.commands.review import plan_against_revision
+
+        plan = plan_against_revision(root, request.base, request.targets)
+        saved = [(plan, save_plan(plan, request.out))] if request.out is not None else []
+        return PlanRun(request, [plan], [], saved)
     validation = valid_project(root)
     accounts = request.accounts
     if request.all_accounts:

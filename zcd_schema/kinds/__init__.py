@@ -7,6 +7,7 @@ from zcd_schema.kinds.custom_object import CUSTOM_OBJECT, FIELD, ORDER
 from zcd_schema.kinds.object_type import OBJECT_TYPE
 from zcd_schema.kinds.people_field import ORGANIZATION_FIELD, USER_FIELD
 from zcd_schema.kinds.relationship_type import RELATIONSHIP_TYPE
+from zcd_schema.kinds.sources import EVENT_SOURCE, PROFILE_SOURCE
 
 KINDS: tuple[Kind, ...] = (
     CUSTOM_OBJECT,
@@ -16,6 +17,8 @@ KINDS: tuple[Kind, ...] = (
     ORGANIZATION_FIELD,
     OBJECT_TYPE,
     RELATIONSHIP_TYPE,
+    PROFILE_SOURCE,
+    EVENT_SOURCE,
 )
 _BY_NAME = {kind.name: kind for kind in KINDS}
 

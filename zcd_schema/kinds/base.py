@@ -79,6 +79,8 @@ class LiveState:
     items: Mapping[tuple[str, str], dict[str, Any]]
     limits: Mapping[str, AccountLimit] | None = None  # None when the account does not show them
     missing: frozenset[str] = frozenset()  # kinds whose API the account does not have (removed)
+    # the kinds this state speaks for (None: every kind); the others are left out of a plan
+    covered: frozenset[str] | None = None
 
     def of(self, kind: Kind) -> dict[str, dict[str, Any]]:
         """The live items of one kind, by key."""
@@ -196,6 +198,7 @@ class Kind:
     read_by_parent = False  # listed when the parent kind is read, not on its own
     deletable = True  # False: never planned for deletion (it goes with its parent)
     legacy = False  # an API Zendesk removed: an account may answer 404 for it
+    offline = False  # no API reads it back: compared only between two revisions (plan --base)
     # the parts whose creation moves this item: when one of them is created or replaced under the
     # same parent, this item is written too (an object's field order, after new fields)
     follows: Kind | None = None

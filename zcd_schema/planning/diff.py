@@ -39,6 +39,8 @@ def compare(
     unchanged = 0
     deleting: set[tuple[str, str]] = set()  # (kind name, key) of items planned for deletion
     for kind in KINDS:
+        if live.covered is not None and kind.name not in live.covered:
+            continue  # the live side does not speak for it (profile and event sources)
         declarations = kind.declared(project)
         # both sides normalised alike: what Zendesk adds or drops is never a difference
         declared = {

@@ -31,8 +31,11 @@ class AccountRef:
     url: str | None  # None for the local account
     # the local account's SQLite file, relative to the project when inside it
     state: str | None = None
+    revision: str | None = None  # plan --base: the git commit compared with the working tree
 
     def describe(self) -> str:
+        if self.revision is not None:
+            return f"the project at {self.name} ({self.revision[:12]}), compared offline"
         if self.url is None:
             return f"{self.name} (embedded emulator, state in {self.state})"
         return f"{self.name} ({self.url})"
@@ -129,6 +132,8 @@ def to_document(plan: Plan) -> dict[str, Any]:
     account: dict[str, Any] = {"name": plan.account.name, "url": plan.account.url}
     if plan.account.state is not None:
         account["state"] = plan.account.state
+    if plan.account.revision is not None:
+        account["revision"] = plan.account.revision
     return {
         "format_version": FORMAT_VERSION,
         "tool_version": plan.tool_version,
@@ -221,7 +226,9 @@ def from_document(document: dict[str, Any]) -> Plan:
             )
         )
     plan = Plan(
-        AccountRef(str(account["name"]), account.get("url"), account.get("state")),
+        AccountRef(
+            str(account["name"]), account.get("url"), account.get("state"), account.get("revision")
+        ),
         tuple(changes),
         tuple((_kind(u["kind"]), u["key"]) for u in document.get("unmanaged", [])),
         tuple(document.get("notes", [])),

@@ -48,6 +48,7 @@ class AccountReader:
 def read_live_state(
     client: Client, kinds: Iterable[Kind] = KINDS, with_limits: bool = True
 ) -> LiveState:
+    kinds = [kind for kind in kinds if not kind.offline]  # no API reads those back
     wanted = [kind for kind in kinds if not kind.read_by_parent]
     items: dict[tuple[str, str], dict[str, Any]] = {}
     limits: dict[str, AccountLimit] = {}
@@ -78,7 +79,8 @@ def read_live_state(
                 limits.update(found.limits)
         if legacy_limits is not None:
             limits.update(legacy_limits.result() or {})
-    return LiveState(items, limits if with_limits else None, frozenset(missing))
+    covered = frozenset(kind.name for kind in kinds)
+    return LiveState(items, limits if with_limits else None, frozenset(missing), covered)
 
 
 def read_limits(client: Client) -> dict[str, AccountLimit] | None:
