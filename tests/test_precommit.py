@@ -10,8 +10,9 @@ import yaml
 from conftest import CASES, QUICKSTART, ROOT, zcd_executable
 
 
-def _hook() -> dict:
-    [hook] = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text("utf-8"))
+def _hook(id: str = "zcd-schema-validate") -> dict:
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text("utf-8"))
+    [hook] = [h for h in hooks if h["id"] == id]
     return hook
 
 
@@ -46,4 +47,34 @@ def test_repository_uses_its_own_hook() -> None:
     hooks = [h for repo in config["repos"] for h in repo["hooks"]]
     [hook] = [h for h in hooks if h["id"] == _hook()["id"]]
     result = _run_entry(hook["entry"], [], cwd=ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_payload_hook_checks_the_fixtures_it_is_given(tmp_path) -> None:
+    """pre-commit passes the changed fixtures matching ``files:``: the entry gets their names."""
+    import re
+
+    hook = _hook("zcd-schema-check-payloads")
+    assert hook["pass_filenames"] is True
+    fixtures = sorted((QUICKSTART / "payloads").iterdir())
+    names = [f.relative_to(ROOT).as_posix() for f in fixtures]
+    assert names and all(re.search(hook["files"], name) for name in names)
+    assert not re.search(hook["files"], "package.json")  # not every JSON file of a repository
+    args = ["--project", str(QUICKSTART)]
+    ok = _run_entry(hook["entry"], [*args, *names], cwd=ROOT)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    bad = tmp_path / "payloads" / "bad.ndjson"
+    bad.parent.mkdir()
+    bad.write_text('{"event": {"source": "shopify", "type": "order_paid"}}\n')
+    failed = _run_entry(hook["entry"], [*args, str(bad)], cwd=ROOT)
+    assert failed.returncode == 1
+    assert failed.stdout.startswith(f"{bad}:1:1: error[ZCD904]: /event/type:")
+
+
+def test_repository_checks_its_own_payload_fixtures() -> None:
+    config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text("utf-8"))
+    hooks = [h for repo in config["repos"] for h in repo["hooks"]]
+    [hook] = [h for h in hooks if h["id"] == "zcd-schema-check-payloads"]
+    names = [f.relative_to(ROOT).as_posix() for f in (QUICKSTART / "payloads").iterdir()]
+    result = _run_entry(hook["entry"], names, cwd=ROOT)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -141,6 +141,18 @@ CODES: dict[str, Code] = _table(
     ("ZCD809", ERROR, "an object would receive more lookup fields than the plan allows"),
     ("ZCD810", WARNING, "regular expression whose meaning differs between ECMA-262 and Ruby"),
     ("ZCD811", WARNING, "no exact field type: the nearest is used"),
+    # 9xx: sample payloads (check-payloads): events, profiles, custom object records
+    ("ZCD901", ERROR, "payload is not JSON"),
+    ("ZCD902", ERROR, "payload or part of it has the wrong shape"),
+    ("ZCD903", ERROR, "profile or event source missing or not declared"),
+    ("ZCD904", ERROR, "profile or event type not declared in its source"),
+    ("ZCD905", ERROR, "event properties or profile attributes break the declared schema"),
+    ("ZCD906", ERROR, "record of a custom object that is not declared (or not named)"),
+    ("ZCD907", ERROR, "record value for a field the custom object does not declare"),
+    ("ZCD908", ERROR, "record value that its field's type does not take"),
+    ("ZCD909", ERROR, "profile identifiers: none, over 20, or of an undeclared type"),
+    ("ZCD910", WARNING, "record without a value for a required field"),
+    ("ZCD911", WARNING, "record value for an inactive field"),
 )
 
 

@@ -14,7 +14,16 @@ import traceback
 import click
 
 from zcd_schema import ISSUES_URL, __version__
-from zcd_schema.cli import apply, emulator, import_, migrate, plan, show, validate  # noqa: F401
+from zcd_schema.cli import (  # noqa: F401
+    apply,
+    check_payloads,
+    emulator,
+    import_,
+    migrate,
+    plan,
+    show,
+    validate,
+)
 from zcd_schema.cli.base import RunFlags, cli, shown_paths
 from zcd_schema.diagnostics import one_line
 from zcd_schema.errors import ExitCode, InvalidProject, ZcdError

@@ -26,7 +26,7 @@ CODES_URL = PROJECT_URL + "#diagnostic-codes"
 _LEVELS = {ERROR: ("error", "error"), WARNING: ("warning", "warning"), INFO: ("notice", "note")}
 
 
-def _line(d: Diagnostic, display: Display) -> str:
+def diagnostic_line(d: Diagnostic, display: Display) -> str:
     where = f": {one_line(d.pointer)}" if d.pointer else ""
     shown = one_line(display(d.file))
     return f"{shown}:{d.line}:{d.column}: {d.severity}[{d.code}]{where}: {one_line(d.message)}"
@@ -42,7 +42,7 @@ def validation_summary(result: ValidationResult, where: str) -> str:
 
 
 def validation_text(result: ValidationResult, display: Display) -> str:
-    return "".join(_line(d, display) + "\n" for d in result.diagnostics)
+    return "".join(diagnostic_line(d, display) + "\n" for d in result.diagnostics)
 
 
 def validation_json(result: ValidationResult) -> str:
@@ -61,7 +61,7 @@ def validation_github(result: ValidationResult, display: Display) -> str:
         Annotation(
             _LEVELS[d.severity][0],
             f"{d.pointer}: {d.message}" if d.pointer else d.message,
-            _line(d, display),
+            diagnostic_line(d, display),
             file=display(d.file),
             line=d.line,
             column=d.column,
@@ -126,10 +126,15 @@ def validation_sarif(result: ValidationResult, display: Display) -> str:
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
 
 
-def validation_markdown(result: ValidationResult, display: Display, limit: int = 1 << 20) -> str:
+def validation_markdown(
+    result: ValidationResult,
+    display: Display,
+    limit: int = 1 << 20,
+    command: str = "validate",
+) -> str:
     """For a job summary: the verdict, then a table of the diagnostics, cut (and said so) to fit
     ``limit`` bytes."""
-    head = ["## zcd-schema validate", ""]
+    head = [f"## zcd-schema {command}", ""]
     if result.valid and not result.diagnostics:
         return (
             "\n".join(
