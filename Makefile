@@ -42,7 +42,14 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff format --check zcd_schema tests benchmarks scripts
 	$(BIN)/mypy zcd_schema
 
-test: lint
+# mermaid's own parser checks the diagrams graph and plan write (tests/test_graph.py); installed
+# from the npm registry when npm is on the machine, skipped (and said so) when it is not.
+MERMAID := tests/mermaid/node_modules/.installed
+$(MERMAID): tests/mermaid/package-lock.json
+	cd tests/mermaid && npm ci --silent --no-audit --no-fund
+	touch $@
+
+test: lint $(if $(shell command -v npm),$(MERMAID))
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.installed-bench
@@ -51,4 +58,4 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/custom_objects.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis benchmarks/.work
+	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis benchmarks/.work tests/mermaid/node_modules

@@ -18,6 +18,7 @@ from zcd_schema.cli import (  # noqa: F401
     apply,
     check_payloads,
     emulator,
+    graph,
     import_,
     migrate,
     plan,

@@ -100,9 +100,9 @@ def summary_option(f: F) -> F:
     )(f)
 
 
-def format_option(formats: tuple[str, ...], help: str) -> Callable[[F], F]:
+def format_option(formats: tuple[str, ...], help: str, default: str = "text") -> Callable[[F], F]:
     return click.option(
-        "--format", "fmt", type=click.Choice(formats), default="text", show_default=True, help=help
+        "--format", "fmt", type=click.Choice(formats), default=default, show_default=True, help=help
     )
 
 

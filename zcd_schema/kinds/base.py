@@ -60,6 +60,40 @@ class Delta:
     prevent_destroy: bool = False
 
 
+# -- what a diagram draws (graph, and the plan comment's diagram) ----------------------------------
+
+ZEN_SPACE = "zen"  # Zendesk's own types: zen:user, zen:ticket, ...
+
+
+@dataclass(frozen=True)
+class GraphNode:
+    """An object in a diagram: ``space`` keeps custom objects, legacy object types and Zendesk's
+    types apart, since the same key may name one of each."""
+
+    space: str  # "custom", "legacy" or "zen"
+    key: str
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class GraphEdge:
+    """A relationship type or lookup field, from the object that holds it to the one it names."""
+
+    source: GraphNode
+    target: GraphNode
+    label: str  # the relationship type's or the field's key
+    cardinality: str  # "1:1", "1:N" (a relationship type), "N:1" (a lookup)
+
+
+def graph_end(reference: str, space: str) -> GraphNode:
+    """The node a reference names: a zen: type, or an item of ``space``."""
+    return (
+        GraphNode(ZEN_SPACE, reference)
+        if reference.startswith("zen:")
+        else GraphNode(space, reference)
+    )
+
+
 # -- the live side ------------------------------------------------------------------------------
 
 
@@ -307,6 +341,15 @@ class Kind:
 
     def references(self, content: dict[str, Any]) -> list[tuple[Kind, str]]:
         """The items this content points at, which must exist before it is written."""
+        return []
+
+    # diagrams
+    def graph_node(self, key: str, content: dict[str, Any]) -> GraphNode | None:
+        """The object this item is in a diagram, for kinds that are objects."""
+        return None
+
+    def graph_edges(self, key: str, content: dict[str, Any]) -> list[GraphEdge]:
+        """The arrows this item draws, for relationships and lookups."""
         return []
 
     # risk

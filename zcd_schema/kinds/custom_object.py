@@ -27,12 +27,15 @@ from zcd_schema.kinds.base import (
     Api,
     Declared,
     Delta,
+    GraphEdge,
+    GraphNode,
     Judged,
     Kind,
     KindRead,
     ReadApi,
     Step,
     file_name,
+    graph_end,
     worst,
 )
 from zcd_schema.project.model import CustomObject, CustomObjectField, Origin, Project
@@ -130,6 +133,10 @@ class CustomObjectKind(Kind):
             "external_id_field": _standard_field(declared.external_id_field),
         }
         return _without_blanks(content)
+
+    def graph_node(self, key: str, content: dict[str, Any]) -> GraphNode:
+        title = content.get("title")
+        return GraphNode("custom", key, title if isinstance(title, str) else None)
 
     def normalize(self, item: dict[str, Any]) -> dict[str, Any]:
         return _without_blanks({k: v for k, v in item.items() if k not in SERVER_OWNED})
@@ -507,6 +514,9 @@ class CustomObjectFieldKind(Kind):
     def parent_key(self, key: str) -> str:
         return _split(key)[0]
 
+    def graph_edges(self, key: str, content: dict[str, Any]) -> list[GraphEdge]:
+        return lookup_edges(GraphNode("custom", _split(key)[0]), _split(key)[1], content)
+
     def normalize(self, item: dict[str, Any]) -> dict[str, Any]:
         content = {k: v for k, v in item.items() if k not in SERVER_OWNED}
         return _without_blanks(content) | (
@@ -844,3 +854,11 @@ FIELD.parent = CUSTOM_OBJECT
 ORDER = FieldOrderKind()
 ORDER.parent = CUSTOM_OBJECT
 ORDER.follows = FIELD
+
+
+def lookup_edges(holder: GraphNode, field: str, content: dict[str, Any]) -> list[GraphEdge]:
+    """The arrow a lookup field draws: many records of its holder point at one of its target."""
+    target = content.get("target")
+    if content.get("type") != "lookup" or not isinstance(target, str):
+        return []
+    return [GraphEdge(holder, graph_end(target, "custom"), field, "N:1")]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from zcd_schema.kinds.base import Delta, Judged, Kind, Step, file_name
+from zcd_schema.kinds.base import Delta, GraphNode, Judged, Kind, Step, file_name
 from zcd_schema.kinds.schema_changes import judge_schema
 from zcd_schema.project.model import ObjectType
 
@@ -29,6 +29,9 @@ class ObjectTypeKind(Kind):
 
     def content(self, declared: ObjectType) -> dict[str, Any]:
         return {"key": declared.key, "schema": declared.schema}
+
+    def graph_node(self, key: str, content: dict[str, Any]) -> GraphNode:
+        return GraphNode("legacy", key)
 
     def normalize(self, item: dict[str, Any]) -> dict[str, Any]:
         content = super().normalize(item)

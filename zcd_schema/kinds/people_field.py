@@ -14,8 +14,26 @@ from typing import Any
 from urllib.parse import quote
 
 from zcd_schema.errors import AccountError
-from zcd_schema.kinds.base import Api, Declared, Delta, Judged, Kind, KindRead, ReadApi, Step
-from zcd_schema.kinds.custom_object import CUSTOM_OBJECT, FIELD, TARGET_PREFIX, _without_blanks
+from zcd_schema.kinds.base import (
+    ZEN_SPACE,
+    Api,
+    Declared,
+    Delta,
+    GraphEdge,
+    GraphNode,
+    Judged,
+    Kind,
+    KindRead,
+    ReadApi,
+    Step,
+)
+from zcd_schema.kinds.custom_object import (
+    CUSTOM_OBJECT,
+    FIELD,
+    TARGET_PREFIX,
+    _without_blanks,
+    lookup_edges,
+)
 from zcd_schema.project.model import PeopleLookupField, Project
 
 SERVER_OWNED = frozenset(
@@ -56,6 +74,10 @@ class PeopleFieldKind(Kind):
                 "filter": declared.filter,
             }
         ) | {"active": declared.active}
+
+    def graph_edges(self, key: str, content: dict[str, Any]) -> list[GraphEdge]:
+        holder = GraphNode(ZEN_SPACE, f"zen:{self.resource}")
+        return lookup_edges(holder, key, {"type": "lookup", **content})
 
     def normalize(self, item: dict[str, Any]) -> dict[str, Any]:
         content = {k: v for k, v in item.items() if k not in SERVER_OWNED}

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from zcd_schema.kinds.base import DESTRUCTIVE, Delta, Judged, Kind, Step
+from zcd_schema.kinds.base import (
+    DESTRUCTIVE,
+    Delta,
+    GraphEdge,
+    Judged,
+    Kind,
+    Step,
+    graph_end,
+)
 from zcd_schema.kinds.object_type import OBJECT_TYPE
 from zcd_schema.project.model import RelationshipType
 
@@ -34,6 +42,18 @@ class RelationshipTypeKind(Kind):
             (OBJECT_TYPE, end)
             for end in ends
             if isinstance(end, str) and not end.startswith("zen:")
+        ]
+
+    def graph_edges(self, key: str, content: dict[str, Any]) -> list[GraphEdge]:
+        source, target = content.get("source"), content.get("target")
+        cardinality = "1:N" if isinstance(target, list) else "1:1"
+        targets = target if isinstance(target, list) else [target]
+        if not isinstance(source, str):
+            return []
+        return [
+            GraphEdge(graph_end(source, "legacy"), graph_end(end, "legacy"), key, cardinality)
+            for end in targets
+            if isinstance(end, str)
         ]
 
     def describe_new(self, content: dict[str, Any]) -> str:

@@ -242,7 +242,26 @@ def _account_header(plan: Plan) -> str:
     return (
         f"### {plan.account.describe()}\n\nPlanned {plan.created_at} by zcd-schema "
         f"{plan.tool_version}. "
-        f"{plan_summary(plan)}\n"
+        f"{plan_summary(plan)}\n" + _diagram(plan)
+    )
+
+
+def _diagram(plan: Plan) -> str:
+    """A mermaid diagram of the objects the changes touch (GitHub draws it), folded open; none
+    when no change touches an object, and a line instead when it would be too big to read."""
+    from zcd_schema.render.graph import MAX_PLAN_NODES, changes_graph, mermaid
+
+    graph = changes_graph(plan.changes)
+    if not graph.nodes:
+        return ""
+    if len(graph.nodes) > MAX_PLAN_NODES:
+        return (
+            f"\n_The changes touch {len(graph.nodes)} objects: too many for a diagram here; "
+            "`zcd-schema graph` draws the whole project._\n"
+        )
+    return (
+        "\n<details open><summary>Objects these changes touch (green: created, yellow: changed, "
+        "red: deleted)</summary>\n\n```mermaid\n" + mermaid(graph) + "```\n\n</details>\n"
     )
 
 
