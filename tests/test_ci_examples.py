@@ -235,3 +235,71 @@ def test_ci_files_pass_the_official_schemas(path, schema, tmp_path):
         )
     )
     assert check(broken).returncode != 0
+
+
+def test_the_review_job_is_fork_safe_and_the_live_plan_is_not_run_for_forks():
+    workflow = yaml.safe_load(GITHUB.read_text(encoding="utf-8"))
+    review = workflow["jobs"]["review"]
+    text = yaml.safe_dump(review)
+    assert "secrets." not in text and "environment" not in review
+    assert review["permissions"] == {"contents": "read"}
+    assert review["steps"][0]["with"]["fetch-depth"] == 0
+    assert "head.repo.full_name == github.repository" in workflow["jobs"]["plan"]["if"]
+    gitlab = yaml.safe_load(GITLAB.read_text(encoding="utf-8"))
+    assert "$CI_MERGE_REQUEST_DIFF_BASE_SHA" in " ".join(gitlab["zcd-review"]["script"])
+    assert gitlab["zcd-review"]["variables"]["GIT_DEPTH"] == "0"
+    plan_rule = gitlab["zcd-plan"]["rules"][0]["if"]
+    assert "$CI_MERGE_REQUEST_SOURCE_PROJECT_ID == $CI_PROJECT_ID" in plan_rule
+
+
+def test_rehearse_the_offline_review_of_a_pull_request(zcd, tmp_path, monkeypatch):
+    """The review job's commands, as the workflow runs them, in a clone of a real repository whose
+    pull request branch changes the project: no account, no credentials, no network."""
+    import glob
+    import shutil
+    import subprocess
+
+    def git(cwd: Path, *args: str) -> None:
+        subprocess.run(["git", "-C", str(cwd), *args], check=True, capture_output=True)
+
+    upstream = tmp_path / "upstream"
+    shutil.copytree(CI / "schema", upstream / "schema")
+    shutil.copytree(ROOT / "examples" / "quickstart" / "customers", upstream / "schema" / "co")
+    git(upstream, "init", "-q", "-b", "main")
+    git(upstream, "-c", "user.email=a@b", "-c", "user.name=A", "add", "-A")
+    git(upstream, "-c", "user.email=a@b", "-c", "user.name=A", "commit", "-qm", "base")
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", str(upstream), str(clone))
+    events = clone / "schema" / "co" / "events.yaml"
+    events.write_text(events.read_text().replace("      cart_abandoned:", "      cart_dropped:"))
+    (clone / "schema" / "payloads").mkdir()
+    (clone / "schema" / "payloads" / "e.ndjson").write_text(
+        '{"event": {"source": "shopify", "type": "cart_abandoned"}}\n'
+    )
+    monkeypatch.chdir(clone)
+    monkeypatch.setenv("ZCD_EMULATOR_FAULTS", "")
+    for name in ("ZENDESK_STAGING_EMAIL", "ZENDESK_STAGING_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    summary = tmp_path / "summary.md"
+    workflow = yaml.safe_load(GITHUB.read_text(encoding="utf-8"))
+    results = []
+    for step in workflow["jobs"]["review"]["steps"]:
+        for args in commands(step.get("run", "")):
+            args = [
+                a.replace("$PROJECT", "schema")
+                .replace("$GITHUB_STEP_SUMMARY", str(summary))
+                .replace("$GITHUB_BASE_REF", "main")
+                for a in args
+            ]
+            expanded = [item for a in args for item in (sorted(glob.glob(a)) if "*" in a else [a])]
+            results.append(zcd(*expanded))
+    plan, payloads = results
+    assert plan.code == 0, plan.err
+    # the removed event type is breaking: a warning annotation at the source's declaration
+    assert plan.out.startswith("::warning file=schema/co/events.yaml,line=3,")
+    assert "cart_abandoned" in plan.out
+    assert payloads.code == 1  # the fixture still sends the type the pull request removed
+    assert "::error file=schema/payloads/e.ndjson,line=1" in payloads.out
+    written = summary.read_text()
+    assert "## zcd-schema plan" in written and "cart_dropped" in written
+    assert "## zcd-schema check-payloads" in written
