@@ -72,6 +72,7 @@ def test_valid_samples_pass():
     [
         ({"source": "shopfy"}, ("ZCD903", "/event/source")),
         ({"source": None}, ("ZCD903", "/event/source")),
+        ({"type": None}, ("ZCD904", "/event/type")),
         ({"type": "order_placd"}, ("ZCD904", "/event/type")),
         ({"type": 3}, ("ZCD902", "/event/type")),
         ({"properties": {"order_id": "A-1"}}, ("ZCD905", "/event/properties")),

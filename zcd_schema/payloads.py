@@ -147,7 +147,11 @@ class PayloadChecker:
         for name, value in (("source", source), ("type", kind)):
             if not isinstance(value, str):
                 problems.append(
-                    Problem("ZCD903", f"{at}/{name}", f"the {what} {name} is missing")
+                    Problem(
+                        "ZCD903" if name == "source" else "ZCD904",
+                        f"{at}/{name}",
+                        f"the {what} {name} is missing",
+                    )
                     if value is None
                     else _shape(f"{at}/{name}", "a string", value)
                 )
