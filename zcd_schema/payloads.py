@@ -193,7 +193,7 @@ class PayloadChecker:
                 at + "".join("/" + _escape(str(p)) for p in error.absolute_path),
                 error.message,
             )
-            for error in sorted(validator.iter_errors(value), key=lambda e: list(e.absolute_path))
+            for error in sorted(validator.iter_errors(value), key=_error_place)
         ]
 
     # -- custom object records --------------------------------------------------------------------
@@ -402,6 +402,11 @@ def _matches(pattern: str, value: str) -> bool:
             compiled = None
         _PATTERNS[pattern] = compiled
     return compiled is None or compiled.search(value) is not None
+
+
+def _error_place(error: Any) -> list[str]:
+    """Where a schema error is, as a sort key (indices and names as text, so they compare)."""
+    return [str(part) for part in error.absolute_path]
 
 
 # -- reading files as streams ---------------------------------------------------------------------
