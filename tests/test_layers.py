@@ -116,3 +116,43 @@ def test_every_kind_is_fully_described(kind: Kind):
         ]
         assert deletes and creates and max(deletes) < min(creates)
     assert (kind.parent is None) == (not kind.read_by_parent)
+
+
+def test_the_command_line_loads_only_what_a_command_runs():
+    """Start-up: the group and every command's options load no YAML, JSON Schema, model, kind,
+    planning or renderer; validate then loads none of httpx, deepdiff or the emulator."""
+    heavy = ("yaml", "jsonschema", "httpx", "deepdiff", "zcd_schema.project", "zcd_schema.kinds")
+    heavy += ("zcd_schema.planning", "zcd_schema.render.plan", "zcd_schema.render.validation")
+    code = (
+        "import sys\n"
+        "from zcd_schema.cli import cli\n"
+        "sys.argv = ['zcd-schema', '--version']\n"
+        f"heavy = {heavy!r}\n"
+        "print(sorted(m for m in sys.modules if m.startswith(heavy)))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
+    validate = (
+        "import sys\n"
+        "from zcd_schema.cli import main\n"
+        "try:\n"
+        f"    main(['validate', '--project', {str(ROOT / 'examples' / 'quickstart')!r}])\n"
+        "except SystemExit as exit:\n"
+        "    assert exit.code == 0, exit.code\n"
+        "print(sorted({m.split('.')[0] if not m.startswith('zcd_schema') else m for m in "
+        "sys.modules if m.startswith(('httpx', 'deepdiff', 'zcd_schema.emulator'))}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", validate], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_format_names_match_their_renderers():
+    from zcd_schema.render import formats, graph, plan, validation
+
+    assert formats.VALIDATION_FORMATS == validation.FORMATS
+    assert formats.PLAN_FORMATS == plan.FORMATS
+    assert formats.GRAPH_FORMATS == tuple(graph.GRAPH_RENDERERS)

@@ -18,8 +18,6 @@ from zcd_schema.cli.base import (
     use_color,
 )
 from zcd_schema.errors import ExitCode, GuardError
-from zcd_schema.planning.document import Plan
-from zcd_schema.render.plan import apply_report_text, plan_text
 
 
 @cli.command()
@@ -67,6 +65,8 @@ def apply(
     5 stopped part-way (the report says what was and was not applied).
     """
     from zcd_schema.commands.apply import ApplyRequest, apply_project
+    from zcd_schema.planning.document import Plan
+    from zcd_schema.render.plan import apply_report_text, plan_text
 
     def show(plan: Plan) -> None:
         click.echo(plan_text(plan, color=use_color(), display=shown_paths(project)), nl=False)

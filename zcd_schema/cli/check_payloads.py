@@ -15,14 +15,8 @@ from zcd_schema.cli.base import (
     project_option,
     summary_option,
 )
-from zcd_schema.diagnostics import Diagnostic
 from zcd_schema.errors import ExitCode, UsageError
-from zcd_schema.render.validation import (
-    FORMATS,
-    RENDERERS,
-    diagnostic_line,
-    validation_markdown,
-)
+from zcd_schema.render.formats import VALIDATION_FORMATS
 
 CONSEQUENCE = "no payload was checked"
 
@@ -38,7 +32,7 @@ CONSEQUENCE = "no payload was checked"
     help="The custom object the records belong to (else each record's custom_object_key).",
 )
 @format_option(
-    FORMATS,
+    VALIDATION_FORMATS,
     "text: one line per problem, printed as found; json; github: workflow annotations; "
     "sarif: SARIF 2.1.0.",
 )
@@ -59,8 +53,10 @@ def check_payloads(
     stdin. Exit 0 when every payload passes, 1 when any error (or, with --strict, any warning)
     is found.
     """
+    from zcd_schema.diagnostics import Diagnostic
     from zcd_schema.payloads import PayloadChecker, check_files
     from zcd_schema.project.validate import ValidationResult, valid_project
+    from zcd_schema.render.validation import RENDERERS, diagnostic_line, validation_markdown
 
     model = valid_project(project, CONSEQUENCE).project
     if object_key is not None and object_key not in model.custom_objects:

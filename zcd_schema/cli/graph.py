@@ -8,7 +8,7 @@ import click
 
 from zcd_schema.cli.base import cli, debug_option, format_option, project_option
 from zcd_schema.errors import ExitCode
-from zcd_schema.render.graph import GRAPH_FORMATS, GRAPH_RENDERERS, project_graph
+from zcd_schema.render.formats import GRAPH_FORMATS
 
 
 @cli.command()
@@ -26,6 +26,7 @@ def graph(project: Path, fmt: str) -> ExitCode:
     each arrow is labelled with its key and cardinality (1:1, 1:N, N:1).
     """
     from zcd_schema.project.validate import valid_project
+    from zcd_schema.render.graph import GRAPH_RENDERERS, project_graph
 
     model = valid_project(project, "nothing was drawn").project
     click.echo(GRAPH_RENDERERS[fmt](project_graph(model)), nl=False)

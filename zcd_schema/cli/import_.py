@@ -15,7 +15,6 @@ from zcd_schema.cli.base import (
     shown_paths,
     url_option,
 )
-from zcd_schema.render.validation import validation_summary, validation_text
 
 
 @cli.command(name="import")
@@ -36,6 +35,7 @@ def import_(project: Path, account: str | None, url: str | None, out: Path | Non
     """Write the account's object and relationship types as YAML: one file per object type, one for
     the relationship types. A plan right after shows no changes."""
     from zcd_schema.commands.importing import import_account
+    from zcd_schema.render.validation import validation_summary, validation_text
 
     result = import_account(project, account, url, out, messages())
     display = shown_paths(result.destination)

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from zcd_schema.cli.base import cli, debug_option, format_option, project_option, shown_paths
-from zcd_schema.render.validation import FORMATS, RENDERERS, validation_summary, validation_text
+from zcd_schema.render.formats import VALIDATION_FORMATS
 
 
 @cli.command()
@@ -21,7 +21,7 @@ from zcd_schema.render.validation import FORMATS, RENDERERS, validation_summary,
     help="Where to write the migrated project (existing files are never overwritten).",
 )
 @format_option(
-    FORMATS,
+    VALIDATION_FORMATS,
     "How the decisions are shown: text, json, github (annotations at the "
     "legacy declarations) or sarif.",
 )
@@ -42,6 +42,7 @@ def migrate(project: Path, out: Path, fmt: str, report: Path | None) -> int:
     for a loss, error for what needs a person. Exit 0, or 1 when something needs a person.
     """
     from zcd_schema.commands.migrate import migrate_project, report_markdown
+    from zcd_schema.render.validation import RENDERERS, validation_summary, validation_text
 
     result = migrate_project(project, out)
     click.echo(RENDERERS[fmt](result.legacy, shown_paths(project)), nl=False)

@@ -21,7 +21,7 @@ from zcd_schema.cli.base import (
 )
 from zcd_schema.diagnostics import one_line
 from zcd_schema.errors import ExitCode, InvalidProject, ZcdError
-from zcd_schema.render.plan import FORMATS, RENDERERS, PlanView, plan_error_json, plan_markdown
+from zcd_schema.render.formats import PLAN_FORMATS
 
 
 @cli.command()
@@ -45,7 +45,7 @@ from zcd_schema.render.plan import FORMATS, RENDERERS, PlanView, plan_error_json
     "FILE must contain {account}, e.g. plans/{account}.json.",
 )
 @format_option(
-    FORMATS,
+    PLAN_FORMATS,
     "text: for a terminal; markdown: a pull-request comment; json: the plan document; "
     "github: workflow annotations at each change's declaration, then the text plan.",
 )
@@ -100,6 +100,7 @@ def plan(
     unreachable or refusing, 4 --fail-on policy breached. With several accounts, the worst of these.
     """
     from zcd_schema.commands.plan import PlanRequest, plan_accounts
+    from zcd_schema.render.plan import RENDERERS, PlanView, plan_error_json, plan_markdown
 
     request = PlanRequest(
         accounts, all_accounts, url, prune, targets, fail_on, detailed_exitcode, out, base

@@ -15,8 +15,7 @@ from zcd_schema.cli.base import (
     use_color,
 )
 from zcd_schema.errors import ExitCode
-from zcd_schema.planning.document import load
-from zcd_schema.render.plan import FORMATS, RENDERERS, PlanView
+from zcd_schema.render.formats import PLAN_FORMATS
 
 
 @cli.command()
@@ -29,13 +28,16 @@ from zcd_schema.render.plan import FORMATS, RENDERERS, PlanView
 )
 @project_option
 @format_option(
-    FORMATS,
+    PLAN_FORMATS,
     "text, markdown (one comment for all the files), json (the plan document as saved; "
     'several: {"plans": [...]}) or github (annotations; paths relative to --project).',
 )
 @debug_option
 def show(plan_files: tuple[Path, ...], project: Path, fmt: str) -> ExitCode:
     """Render saved plans (one per account), without reaching any account."""
+    from zcd_schema.planning.document import load
+    from zcd_schema.render.plan import RENDERERS, PlanView
+
     saved = [load(path) for path in plan_files]
     view = PlanView(shown_paths(project), use_color(), project.as_posix(), several=len(saved) > 1)
     click.echo(RENDERERS[fmt](saved, view), nl=False)

@@ -16,13 +16,14 @@ from zcd_schema.cli.base import (
     summary_option,
 )
 from zcd_schema.errors import ExitCode
-from zcd_schema.render.validation import FORMATS, RENDERERS, validation_markdown, validation_summary
+from zcd_schema.render.formats import VALIDATION_FORMATS
 
 
 @cli.command()
 @project_option
 @format_option(
-    FORMATS, "text: one line per problem; json; github: workflow annotations; sarif: SARIF 2.1.0."
+    VALIDATION_FORMATS,
+    "text: one line per problem; json; github: workflow annotations; sarif: SARIF 2.1.0.",
 )
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @summary_option
@@ -33,6 +34,7 @@ def validate(project: Path, fmt: str, strict: bool, summary_file: Path | None) -
     Exit 0 when valid, 1 when any error (or, with --strict, any warning) is found.
     """
     from zcd_schema.project.validate import validate_project
+    from zcd_schema.render.validation import RENDERERS, validation_markdown, validation_summary
 
     result = validate_project(project, strict=strict)
     display = shown_paths(project)

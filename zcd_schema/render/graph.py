@@ -17,7 +17,6 @@ from zcd_schema.kinds.base import ZEN_SPACE, GraphEdge, GraphNode
 from zcd_schema.planning.document import Change
 from zcd_schema.project.model import Project
 
-GRAPH_FORMATS = ("mermaid", "dot")
 MAX_PLAN_NODES = 60  # a bigger diagram helps no reviewer; the comment says it was left out
 
 _CHANGE_STYLE = {
