@@ -31,6 +31,7 @@ from typing import IO, Any
 from zcd_schema.diagnostics import ERROR, WARNING, Diagnostic
 from zcd_schema.fastschema import Check, compile_check
 from zcd_schema.project.model import CustomObjectField, Project
+from zcd_schema.project.yamlio import escape
 
 MAX_IDENTIFIERS = 20  # per profile (zendesk-api.md section 3)
 MAX_TEXT = 65_536  # characters in a text or textarea value
@@ -125,7 +126,7 @@ class PayloadChecker:
                 problems.append(
                     Problem(
                         "ZCD905",
-                        f"{at}/attributes/{_escape(name)}",
+                        f"{at}/attributes/{escape(name)}",
                         f"profile attributes are strings; this is {_kind(value)}",
                     )
                 )
@@ -190,7 +191,7 @@ class PayloadChecker:
         return [
             Problem(
                 "ZCD905",
-                at + "".join("/" + _escape(str(p)) for p in error.absolute_path),
+                at + "".join("/" + escape(str(p)) for p in error.absolute_path),
                 error.message,
             )
             for error in sorted(validator.iter_errors(value), key=_error_place)
@@ -238,7 +239,7 @@ class PayloadChecker:
                     )
                 )
         for name, value in values.items():
-            where = f"{at}/custom_object_fields/{_escape(name)}"
+            where = f"{at}/custom_object_fields/{escape(name)}"
             field = fields.get(name)
             if field is None:
                 near = _nearest(name, fields)
@@ -617,10 +618,6 @@ def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _escape(name: str) -> str:
-    return name.replace("~", "~0").replace("/", "~1")
-
-
 def _nearest(name: str, known: Iterable[str]) -> str:
     from difflib import get_close_matches
 
@@ -652,12 +649,17 @@ def check_files(
     files: Iterable[str],
     report: Callable[[Diagnostic], None],
     stdin: IO[str] | None = None,
+    *,
+    strict: bool = False,
 ) -> Tally:
     """Check every payload of ``files`` (``-``: ``stdin``), handing each diagnostic to ``report``
-    as soon as it is found; nothing is kept, so memory stays flat however long the files are."""
+    as soon as it is found (with ``strict``, warnings as errors); nothing is kept, so memory stays
+    flat however long the files are."""
     tally = Tally()
 
     def found(diagnostic: Diagnostic) -> None:
+        if strict:
+            diagnostic = diagnostic.promoted()
         tally.errors += diagnostic.severity == ERROR
         tally.warnings += diagnostic.severity == WARNING
         report(diagnostic)

@@ -68,26 +68,23 @@ def check_payloads(
     streaming = fmt == "text" and summary_file is None
 
     def report(diagnostic: Diagnostic) -> None:
-        if strict:
-            diagnostic = diagnostic.promoted()
         if streaming:
             click.echo(diagnostic_line(diagnostic, _same))
         else:
             found.append(diagnostic)
 
-    tally = check_files(PayloadChecker(model, object_key), files, report, sys.stdin)
+    checker = PayloadChecker(model, object_key)
+    tally = check_files(checker, files, report, sys.stdin, strict=strict)
     result = ValidationResult(model, tuple(found), tally.files)
     if not streaming:
         click.echo(RENDERERS[fmt](result, _same), nl=False)
-    errors = tally.errors + (tally.warnings if strict else 0)
-    warnings = 0 if strict else tally.warnings
-    click.echo(_summary(tally.payloads, tally.files, errors, warnings), err=True)
+    click.echo(_summary(tally.payloads, tally.files, tally.errors, tally.warnings), err=True)
     if summary_file is not None:
         append_summary(
             summary_file,
             lambda budget: validation_markdown(result, _same, budget, "check-payloads"),
         )
-    return ExitCode.INVALID if errors else ExitCode.OK
+    return ExitCode.INVALID if tally.errors else ExitCode.OK
 
 
 def _same(file: str) -> str:

@@ -102,7 +102,7 @@ def changes_graph(changes: Iterable[Change]) -> Graph:
         if parent is not None and parent_key is not None:
             holder = parent.graph_node(parent_key, {})
             if holder is not None:  # a changed part changes its object, unless it is new
-                known = (holder.space, holder.key) in graph.marks
+                known = _node_id(holder) in graph.marks
                 graph.add_node(holder, None if known else "changed")
     return graph
 
@@ -127,7 +127,8 @@ def mermaid(graph: Graph) -> str:
         lines.append(f'  {source} {arrow}|"{label}"| {target}')
     classes: dict[str, list[str]] = {}
     for key, node in graph.nodes.items():
-        for name in _node_classes(graph, key, node):
+        name = _node_class(graph, key, node)
+        if name is not None:
             classes.setdefault(name, []).append(ids[key])
     for name, members in classes.items():
         lines.append(f"  classDef {name} {_MERMAID_CLASSES[name]}")
@@ -142,16 +143,12 @@ def mermaid(graph: Graph) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _node_classes(graph: Graph, key: tuple[str, str], node: GraphNode) -> list[str]:
-    names = []
-    if node.space == "legacy":
-        names.append("legacy")
-    if node.space == ZEN_SPACE:
-        names.append("zendesk")
+def _node_class(graph: Graph, key: tuple[str, str], node: GraphNode) -> str | None:
+    """The one class a node gets (mermaid applies one well): its change, else its kind."""
     mark = graph.marks.get(key)
     if mark is not None:
-        names.append(mark)
-    return names[-1:]  # mermaid applies one class per statement well; the change wins
+        return mark
+    return {"legacy": "legacy", ZEN_SPACE: "zendesk"}.get(node.space)
 
 
 def _mermaid_text(text: str) -> str:
