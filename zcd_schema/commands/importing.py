@@ -6,19 +6,18 @@ reader quotes every string YAML would read as something else, so the files load 
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from zcd_schema import __version__
 from zcd_schema.commands import Messages
+from zcd_schema.commands.writing import some, write_new_files
 from zcd_schema.errors import InvalidProject, UsageError
 from zcd_schema.kinds import KINDS
 from zcd_schema.kinds.base import LiveState
 from zcd_schema.project.load import SETTINGS_FILE, build_project, read_documents
 from zcd_schema.project.validate import ValidationResult, validate_project
-from zcd_schema.project.yamlio import dump_yaml
 from zcd_schema.zendesk.accounts import open_client, resolve_target
 from zcd_schema.zendesk.read import read_live_state
 
@@ -85,28 +84,7 @@ def write_project(
         )
         if declared:
             raise UsageError(
-                f"{out} already declares {_some(declared)}; import into an empty folder with --out"
+                f"{out} already declares {some(declared)}; import into an empty folder with --out"
             )
-    clashes = [name for name in files if (out / name).exists()]
-    if clashes:
-        raise UsageError(
-            f"import would overwrite {_some(clashes)} in {out}; choose an empty folder with --out"
-        )
     header = f"# Imported from {source} by zcd-schema {__version__}.\n"
-    written = []
-    for name, document in files.items():
-        path = out / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(header + dump_yaml(document), encoding="utf-8")
-        written.append(path)
-    settings = out / SETTINGS_FILE
-    if settings_from is not None and settings_from.is_file() and not settings.exists():
-        # the same accounts, so plan works in the new folder
-        shutil.copyfile(settings_from, settings)
-        written.append(settings)
-    return written
-
-
-def _some(names: list[str]) -> str:
-    """The first five names, and how many more."""
-    return ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    return write_new_files(out, files, header, settings_from, "import")

@@ -4,17 +4,16 @@ markdown report. Profile sources, event sources and zcd.yaml are carried over as
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from zcd_schema import __version__
+from zcd_schema.commands.writing import write_new_files
 from zcd_schema.errors import UsageError
 from zcd_schema.project.legacy_mapping import Migration, migrate
 from zcd_schema.project.load import SETTINGS_FILE, build_project, read_documents
 from zcd_schema.project.validate import ValidationResult, valid_project, validate_project
-from zcd_schema.project.yamlio import dump_yaml
 
 KEPT_SECTIONS = ("profile_sources", "event_sources")
 
@@ -43,25 +42,8 @@ def migrate_project(root: Path, out: Path) -> MigrationResult:
         )
     migration = migrate(project, read.documents)
     files = _files(migration, read.documents, project.files)
-    clashes = sorted(name for name in files if (out / name).exists())
-    if clashes:
-        shown = ", ".join(clashes[:5]) + (
-            f" and {len(clashes) - 5} more" if len(clashes) > 5 else ""
-        )
-        raise UsageError(
-            f"migrate would overwrite {shown} in {out}; choose an empty folder with --out"
-        )
     header = f"# Migrated from legacy declarations in {root} by zcd-schema {__version__}.\n"
-    written = []
-    for name, document in files.items():
-        path = out / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(header + dump_yaml(document), encoding="utf-8")
-        written.append(path)
-    settings = out / SETTINGS_FILE
-    if (root / SETTINGS_FILE).is_file() and not settings.exists():
-        shutil.copyfile(root / SETTINGS_FILE, settings)
-        written.append(settings)
+    written = write_new_files(out, files, header, root / SETTINGS_FILE, "migrate")
     legacy = ValidationResult(checked.project, tuple(migration.diagnostics), checked.files_checked)
     return MigrationResult(migration, legacy, written, out, validate_project(out))
 

@@ -4,17 +4,19 @@ lost), update and delete, and the plain requests a kind's own steps make (a reor
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from zcd_schema.kinds import Kind
 from zcd_schema.zendesk.client import ApiError, Client
-from zcd_schema.zendesk.read import read_item
+from zcd_schema.zendesk.read import AccountReader, read_item
 
 
-class AccountApi:
+class AccountApi(AccountReader):
+    """``kinds.base.Api``: the reads of ``AccountReader`` (with no pool: apply runs its steps'
+    items concurrently itself), and reconciled writes."""
+
     def __init__(self, client: Client) -> None:
-        self.client = client
+        super().__init__(client, None)
 
     def create(self, kind: Kind, content: dict[str, Any]) -> dict[str, Any]:
         """Create an item; when the response is lost, read the account to learn what happened.
@@ -62,17 +64,6 @@ class AccountApi:
     def request(self, method: str, path: str, body: Any = None) -> Any:
         """A kind's own request (a reorder, a standard field): whole values, safe to repeat."""
         return self.client.request(method, path, json=body, idempotent=method != "POST").data
-
-    def list(
-        self,
-        path: str,
-        *,
-        envelope: str = "data",
-        params: Mapping[str, Any] | None = None,
-        page_param: str = "per_page",
-        page_size: int | None = 1000,
-    ) -> list[Any]:
-        return self.client.list(path, params, page_size, envelope=envelope, page_param=page_param)
 
 
 def _written(kind: Kind, key: str, body: Any, method: str, path: str) -> dict[str, Any]:
