@@ -137,30 +137,6 @@ class Declared(Protocol):
     def prevent_destroy(self) -> bool: ...
 
 
-class Api(Protocol):
-    """The writes a kind's apply steps need; ``zendesk.write`` implements them over HTTP."""
-
-    def create(self, kind: Kind, content: dict[str, Any]) -> object: ...
-
-    def update(self, kind: Kind, content: dict[str, Any]) -> object: ...
-
-    def delete(self, kind: Kind, key: str) -> None: ...
-
-    def read(self, kind: Kind, key: str) -> dict[str, Any] | None: ...
-
-    def request(self, method: str, path: str, body: Any = None) -> Any: ...
-
-    def list(
-        self,
-        path: str,
-        *,
-        envelope: str = "data",
-        params: Mapping[str, Any] | None = None,
-        page_param: str = "per_page",
-        page_size: int | None = 1000,
-    ) -> list[Any]: ...
-
-
 class ReadApi(Protocol):
     """The reads a kind needs to list an account; ``zendesk.read`` implements them over HTTP."""
 
@@ -177,6 +153,21 @@ class ReadApi(Protocol):
     def get(self, path: str) -> Any: ...
 
     def each(self, work: Callable[[Any], Any], items: Sequence[Any]) -> builtins.list[Any]: ...
+
+
+class Api(ReadApi, Protocol):
+    """The writes a kind's apply steps need, beside the reads; ``zendesk.write`` implements them
+    over HTTP."""
+
+    def create(self, kind: Kind, content: dict[str, Any]) -> object: ...
+
+    def update(self, kind: Kind, content: dict[str, Any]) -> object: ...
+
+    def delete(self, kind: Kind, key: str) -> None: ...
+
+    def read(self, kind: Kind, key: str) -> dict[str, Any] | None: ...
+
+    def request(self, method: str, path: str, body: Any = None) -> Any: ...
 
 
 @dataclass
