@@ -12,6 +12,7 @@ import errno
 import fnmatch
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -237,16 +238,17 @@ class _Builder:
         self.user_fields: dict[str, PeopleLookupField] = {}
         self.organization_fields: dict[str, PeopleLookupField] = {}
 
+    def _locator(self, file: str) -> Callable[[str], tuple[int, int]]:
+        document = self.read.documents[file]
+        return lambda pointer: document.position(pointer, key=True)
+
     def add_document(self, file: str, value: dict[str, Any]) -> None:
         for section in SECTIONS:
             entries = value.get(section)
             if not isinstance(entries, dict):
                 continue
             for key, raw in entries.items():
-                pointer = f"/{section}/{escape(key)}"
-                origin = Origin(
-                    file, pointer, *self.read.documents[file].position(pointer, key=True)
-                )
+                origin = Origin(file, f"/{section}/{escape(key)}", self._locator(file))
                 if isinstance(raw, dict):
                     getattr(self, "_" + section)(key, raw, origin)
 
@@ -255,9 +257,8 @@ class _Builder:
             return
         fields = []
         for field_key, declared in _entries(raw.get("fields")):
-            at = f"{origin.pointer}/fields/{escape(field_key)}"
-            position = self.read.documents[origin.file].position(at, key=True)
-            fields.append(_custom_field(field_key, declared, Origin(origin.file, at, *position)))
+            at = Origin(origin.file, f"{origin.pointer}/fields/{escape(field_key)}", origin.locate)
+            fields.append(_custom_field(field_key, declared, at))
         self.custom_objects[key] = CustomObject(
             key=key,
             title=_text(raw.get("title")) or "",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,12 +14,25 @@ LOCAL_ACCOUNT = "local"
 
 @dataclass(frozen=True)
 class Origin:
-    """Where a declaration is written: a file relative to the project root and a JSON pointer."""
+    """Where a declaration is written: a file relative to the project root and a JSON pointer,
+    and the line and column of the key that declares it, which ``locate`` (given the pointer)
+    finds when they are first asked for: the YAML reader works positions out on demand."""
 
     file: str
     pointer: str
-    line: int = 1  # of the key that declares it
-    column: int = 1
+    locate: Callable[[str], tuple[int, int]] | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def line(self) -> int:
+        return self.position[0]
+
+    @property
+    def column(self) -> int:
+        return self.position[1]
+
+    @property
+    def position(self) -> tuple[int, int]:
+        return self.locate(self.pointer) if self.locate is not None else (1, 1)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,7 +39,6 @@ MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_NODES = 1_000_000  # nodes in a file once every alias is expanded
 MAX_DEPTH = 256
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _resolver = yaml.resolver.Resolver()
 _constructor = yaml.constructor.SafeConstructor()
 
@@ -46,11 +46,23 @@ _TAG = "tag:yaml.org,2002:"
 _STR, _INT, _FLOAT, _BOOL, _NULL, _MERGE = (
     _TAG + t for t in ("str", "int", "float", "bool", "null", "merge")
 )
+_MAP, _SEQ = _TAG + "map", _TAG + "seq"
 _KEEP_AS_TEXT = {_TAG + "timestamp", _TAG + "binary", _TAG + "value", _STR}
 _OCTAL = re.compile(r"^[-+]?0[0-7_]+$")
 _SEXAGESIMAL = re.compile(r"^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?$")
 
 Position = tuple[int, int]
+
+try:  # libyaml's parser, called directly: an event per call, no generator between
+    from yaml._yaml import CParser
+
+    def _events(text: str) -> Iterator[Any]:
+        return iter(CParser(text).get_event, None)
+
+except ImportError:  # a PyYAML built without libyaml: its pure-Python parser, same events
+
+    def _events(text: str) -> Iterator[Any]:
+        return yaml.parse(text, Loader=yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -64,25 +76,32 @@ class YamlIssue:
 
 @dataclass
 class Document:
-    """A loaded file: its value, positions by JSON pointer, and what the loader found wrong."""
+    """A loaded file: its value and what the loader found wrong; positions by JSON pointer on
+    demand."""
 
     value: Any = None
-    values: dict[str, Position] = field(default_factory=dict)
-    keys: dict[str, Position] = field(default_factory=dict)
     issues: list[YamlIssue] = field(default_factory=list)
     ok: bool = True  # False when the file could not be read as a whole
+    text: str | None = field(default=None, repr=False)  # the source, for positions
+    # (values, keys) by JSON pointer, found the first time a position is asked for
+    _positions: tuple[dict[str, Position], dict[str, Position]] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     def position(self, pointer: str, *, key: bool = False) -> Position:
         """Where ``pointer`` is written: its key (``key=True``) or its value; else its nearest
         parent."""
+        if self._positions is None:
+            self._positions = positions_of(self.text) if self.text is not None else ({}, {})
+        values, keys = self._positions
         p = pointer
         while True:
-            if key and p in self.keys:
-                return self.keys[p]
-            if p in self.values:
-                return self.values[p]
-            if p in self.keys:
-                return self.keys[p]
+            if key and p in keys:
+                return keys[p]
+            if p in values:
+                return values[p]
+            if p in keys:
+                return keys[p]
             if not p:
                 return (1, 1)
             p = p[: p.rfind("/")]
@@ -100,54 +119,112 @@ class _Abort(Exception):
         self.issue = issue
 
 
+class _Rerun(Exception):
+    """A duplicate key, met by the pass that keeps no positions: its message names the first
+    key's position, so the file is read again with positions."""
+
+
+# What a mapping's pending key can be besides the text of a key: its value is read and dropped
+# (a complex or duplicate key), or merged when the mapping ends ('<<').
+_COMPLEX, _DUPLICATE, _MERGE_KEY = object(), object(), object()
+
+
 class _Frame:
     __slots__ = (
         "anchor",
         "container",
         "explicit",
+        "is_map",
         "key",
         "key_pos",
         "merged",
         "pointer",
         "start_count",
+        "token",
     )
 
-    def __init__(self, container: Any, pointer: str, anchor: str | None, start_count: int) -> None:
+    def __init__(
+        self,
+        container: Any,
+        token: str | int | None,
+        pointer: str | None,
+        anchor: str | None,
+        start_count: int,
+    ) -> None:
         self.container = container
-        self.pointer = pointer
-        self.key: str | None = None  # mapping: the key waiting for its value
+        self.is_map = isinstance(container, dict)
+        # its place in the parent: a key, an index, or None (the root, or a value dropped)
+        self.token = token
+        self.pointer = pointer  # kept only by the pass that records positions
+        self.key: Any = None  # mapping: the key waiting for its value
         self.key_pos: Position = (1, 1)
         self.anchor = anchor
         self.start_count = start_count
         # '<<' values and where they are written: merged when the mapping ends (a sequence of
         # aliases is complete only then), the mapping's own keys first, then each source in order
         self.merged: list[tuple[Any, Position]] | None = None
-        self.explicit: dict[str, Position] | None = {} if isinstance(container, dict) else None
+        # the mapping's own keys and where they are written (the pass that records positions)
+        self.explicit: dict[str, Position] | None = (
+            {} if self.is_map and pointer is not None else None
+        )
 
 
 def load_text(text: str) -> Document:
-    """Load YAML text. Never raises for bad input: problems become ``Document.issues``."""
-    doc = Document()
+    """Load YAML text. Never raises for bad input: problems become ``Document.issues``.
+
+    The value and the issues come from a pass that keeps no positions; the positions of keys and
+    values come from a second pass over the text, the first time one is asked for (most files
+    have no problem to point at)."""
+    doc = Document(text=text)
     try:
-        _build(text, doc)
+        try:
+            doc.value = _build(text, doc.issues, None)
+        except _Rerun:
+            doc.issues.clear()
+            doc._positions = ({}, {})
+            doc.value = _build(text, doc.issues, doc._positions)
     except _Abort as stop:
         doc.issues.append(stop.issue)
         doc.ok = False
         doc.value = None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-        problem = getattr(exc, "problem", None) or str(exc)
-        context = getattr(exc, "context", None)
-        message = f"{context}, {problem}" if context else problem
-        doc.issues.append(YamlIssue("ZCD001", message, line, column, ""))
+        doc.issues.append(_syntax_issue(exc))
         doc.ok = False
         doc.value = None
     return doc
 
 
+def positions_of(text: str) -> tuple[dict[str, Position], dict[str, Position]]:
+    """Where every value and every key of ``text`` is written, by JSON pointer (of a file that
+    does not parse, what comes before the problem)."""
+    positions: tuple[dict[str, Position], dict[str, Position]] = ({}, {})
+    try:
+        _build(text, [], positions)
+    except (_Abort, yaml.YAMLError):
+        pass
+    return positions
+
+
+def _syntax_issue(exc: yaml.YAMLError) -> YamlIssue:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    problem = getattr(exc, "problem", None) or str(exc)
+    if "exceeded maximum nesting depth" in problem:
+        # libyaml's own cap (1,000 levels of brackets in recent releases) can come before ours
+        return YamlIssue("ZCD012", f"nesting is deeper than {MAX_DEPTH} levels", line, column, "")
+    context = getattr(exc, "context", None)
+    message = f"{context}, {problem}" if context else problem
+    return YamlIssue("ZCD001", message, line, column, "")
+
+
 def load_bytes(data: bytes) -> Document:
     """Load a file's bytes: enforce the size cap and UTF-8 before parsing."""
+    text = decode(data)
+    return text if isinstance(text, Document) else load_text(text)
+
+
+def decode(data: bytes) -> str | Document:
+    """A file's text, or the document of a file refused before parsing (too large, not UTF-8)."""
     if len(data) > MAX_FILE_BYTES:
         return too_large(len(data))
     try:
@@ -162,8 +239,7 @@ def load_bytes(data: bytes) -> Document:
             line,
             column,
         )
-    text = text.removeprefix("\ufeff")
-    return load_text(text)
+    return text.removeprefix("\ufeff")
 
 
 def too_large(size: int) -> Document:
@@ -175,13 +251,29 @@ def _failed(code: str, message: str, line: int = 1, column: int = 1) -> Document
     return Document(issues=[YamlIssue(code, message, line, column, "")], ok=False)
 
 
-def _scalar(event: ScalarEvent, pointer: str, pos: Position, issues: list[YamlIssue]) -> Any:
+def _where(stack: list[_Frame], token: str | int | None = None) -> str:
+    """The JSON pointer of the node at ``token`` under the innermost open collection (of that
+    collection itself when None), worked out from the open collections: the pass that keeps no
+    positions builds pointers only for what it reports."""
+    top = stack[-1] if stack else None
+    if top is not None and top.pointer is not None:
+        base = top.pointer
+    else:
+        base = "".join("/" + escape(str(f.token)) for f in stack if f.token is not None)
+    return base if token is None else base + "/" + escape(str(token))
+
+
+def _pos(event: Any) -> Position:
+    mark = event.start_mark
+    return (mark.line + 1, mark.column + 1)
+
+
+def _scalar(
+    event: Any, tag: str, issues: list[YamlIssue], stack: list[_Frame], token: str | int | None
+) -> Any:
+    """A scalar that is not text: null, a boolean or a number, with the issues of YAML 1.1's
+    surprises."""
     value = event.value
-    tag = event.tag
-    if tag is None or tag == "!":
-        tag = _resolver.resolve(yaml.ScalarNode, value, event.implicit)  # type: ignore[no-untyped-call]
-    if tag in _KEEP_AS_TEXT:
-        return value
     if tag == _NULL:
         return None
     if tag == _BOOL:
@@ -193,8 +285,8 @@ def _scalar(event: ScalarEvent, pointer: str, pos: Position, issues: list[YamlIs
                     f"{value!r} is read as the boolean "
                     f"{'true' if lowered in ('yes', 'on', 'y') else 'false'} (YAML 1.1); "
                     f"quote it ('{value}') if you meant the text",
-                    *pos,
-                    pointer,
+                    *_pos(event),
+                    _where(stack, token),
                 )
             )
         return lowered in ("true", "yes", "on", "y")
@@ -211,8 +303,8 @@ def _scalar(event: ScalarEvent, pointer: str, pos: Position, issues: list[YamlIs
                     "ZCD015",
                     f"{value!r} is not a number JSON can hold (Zendesk's APIs speak JSON); "
                     "write a finite number, or quote it if you meant the text",
-                    *pos,
-                    pointer,
+                    *_pos(event),
+                    _where(stack, token),
                 )
             )
         if event.implicit[0] and (
@@ -223,23 +315,28 @@ def _scalar(event: ScalarEvent, pointer: str, pos: Position, issues: list[YamlIs
                     "ZCD009",
                     f"{value!r} is read as the number {number} (YAML 1.1); quote it ('{value}') "
                     "if you meant the text",
-                    *pos,
-                    pointer,
+                    *_pos(event),
+                    _where(stack, token),
                 )
             )
         return number
     raise _Abort(
-        YamlIssue("ZCD011", f"unsupported tag {event.tag!r}; use plain YAML values", *pos, pointer)
+        YamlIssue(
+            "ZCD011",
+            f"unsupported tag {event.tag!r}; use plain YAML values",
+            *_pos(event),
+            _where(stack, token),
+        )
     )
 
 
-def _merge(frame: _Frame, issues: list[YamlIssue]) -> None:
+def _merge(frame: _Frame, issues: list[YamlIssue], stack: list[_Frame]) -> None:
     """YAML's merge key: keys the mapping writes itself win, then the merged mappings in the order
     they are listed (``<<: [*a, *b]``: a's keys before b's)."""
     for value, pos in frame.merged or ():
         sources = value if isinstance(value, list) else [value]
         if not all(isinstance(source, dict) for source in sources):
-            issues.append(YamlIssue("ZCD104", "'<<' merges mappings only", *pos, frame.pointer))
+            issues.append(YamlIssue("ZCD104", "'<<' merges mappings only", *pos, _where(stack)))
             continue
         for source in sources:
             for k, v in source.items():
@@ -247,127 +344,161 @@ def _merge(frame: _Frame, issues: list[YamlIssue]) -> None:
                     frame.container[k] = v
 
 
-def _build(text: str, doc: Document) -> None:
-    values, keys, issues = doc.values, doc.keys, doc.issues
+def _build(
+    text: str,
+    issues: list[YamlIssue],
+    positions: tuple[dict[str, Position], dict[str, Position]] | None,
+) -> Any:
+    """The value of ``text``, its issues added to ``issues``; with ``positions``, where every value
+    and key is written, by JSON pointer, is recorded there too.
+
+    One loop over libyaml's events, kept lean: it runs once per event of every file. Without
+    ``positions`` it builds no pointer and no position but for what it reports."""
+    record = positions is not None
+    values, keys = positions if positions is not None else ({}, {})
     anchors: dict[str, tuple[Any, int]] = {}  # name -> (value, expanded node count)
     open_anchors: set[str] = set()
     stack: list[_Frame] = []
+    top: _Frame | None = None  # stack[-1]
+    root: Any = None
     count = 0  # nodes so far, aliases counted at their expanded size
     documents = 0
     skip_depth = 0  # > 0 while skipping a complex key's events
+    plain_tags: dict[str, str] = {}  # plain scalar -> its resolved tag, for this text
+    # locals, not globals, in the loop
+    scalar_event, alias_event = ScalarEvent, AliasEvent
+    mapping_start, mapping_end = MappingStartEvent, MappingEndEvent
+    sequence_start, sequence_end = SequenceStartEvent, SequenceEndEvent
+    keep_as_text, resolve, node_class = _KEEP_AS_TEXT, _resolver.resolve, yaml.ScalarNode
 
-    event: (
-        Any  # PyYAML's stubs type events as the base class; the loop dispatches on the exact class
-    )
-    for event in yaml.parse(text, Loader=_Loader):
+    event: Any  # PyYAML's stubs type events as the base class; the loop dispatches on the class
+    for event in _events(text):
         cls = type(event)
         if skip_depth:
-            if cls is MappingStartEvent or cls is SequenceStartEvent:
+            if cls is mapping_start or cls is sequence_start:
                 skip_depth += 1
-            elif cls is MappingEndEvent or cls is SequenceEndEvent:
+            elif cls is mapping_end or cls is sequence_end:
                 skip_depth -= 1
             continue
-        if cls is DocumentStartEvent:
-            documents += 1
-            if documents > 1:
-                mark = event.start_mark
-                issues.append(
-                    YamlIssue(
-                        "ZCD013",
-                        "a file holds one YAML document; a second one starts here",
-                        mark.line + 1,
-                        mark.column + 1,
-                        "",
-                    )
-                )
-                return
-            continue
-        if cls is MappingEndEvent or cls is SequenceEndEvent:
-            frame = stack.pop()
-            if frame.merged:
-                _merge(frame, issues)
-            if frame.anchor is not None:
-                anchors[frame.anchor] = (frame.container, count - frame.start_count)
-                open_anchors.discard(frame.anchor)
-            continue
-        if not (
-            cls is ScalarEvent
-            or cls is MappingStartEvent
-            or cls is SequenceStartEvent
-            or cls is AliasEvent
-        ):
-            continue  # stream and document ends
 
-        mark = event.start_mark
-        pos = (mark.line + 1, mark.column + 1)
-        parent = stack[-1] if stack else None
-
-        # A mapping's key.
-        if parent is not None and parent.explicit is not None and parent.key is None:
-            if cls is not ScalarEvent:
-                issues.append(
-                    YamlIssue(
-                        "ZCD007",
-                        "keys must be plain text, not a list, a mapping or an alias",
-                        *pos,
-                        parent.pointer,
-                    )
-                )
-                if cls is not AliasEvent:
-                    skip_depth = 1
-                parent.key = "\x00complex"  # its value is read and dropped
-                continue
+        if cls is scalar_event and top is not None and top.is_map and top.key is None:
+            # A mapping's key: always the text written.
             key = event.value
-            if event.implicit[0] and key == "<<" and event.tag is None:
-                parent.key = "\x00merge"
-                continue
-            if key in parent.explicit:
-                first = parent.explicit[key]
+            if key == "<<" and event.implicit[0] and event.tag is None:
+                top.key = _MERGE_KEY
+            elif key in top.container:
+                if top.explicit is None:
+                    raise _Rerun
+                first = top.explicit[key]
                 issues.append(
                     YamlIssue(
                         "ZCD002",
                         f"duplicate key {key!r}: already defined at line {first[0]}, column "
                         f"{first[1]}",
-                        *pos,
-                        parent.pointer + "/" + escape(key),
+                        *_pos(event),
+                        _where(stack, key),
                     )
                 )
-                parent.key = "\x00duplicate"
-                continue
-            parent.explicit[key] = pos
-            parent.key = key
-            parent.key_pos = pos
+                top.key = _DUPLICATE
+            else:
+                top.key = key
+                if top.explicit is not None:
+                    top.key_pos = top.explicit[key] = _pos(event)
             continue
 
-        # A value: where it goes.
-        if parent is None:
-            pointer = ""
-        elif parent.explicit is not None:
-            key_text: str = parent.key  # type: ignore[assignment]  # a value follows its key, never None here
-            pointer = (
-                parent.pointer + "/" + escape(key_text)
-                if not key_text.startswith("\x00")
-                else parent.pointer
-            )
-        else:
-            pointer = f"{parent.pointer}/{len(parent.container)}"
+        if cls is mapping_end or cls is sequence_end:
+            frame = stack.pop()
+            top = stack[-1] if stack else None
+            if frame.merged:
+                stack.append(frame)
+                _merge(frame, issues, stack)
+                stack.pop()
+            if frame.anchor is not None:
+                anchors[frame.anchor] = (frame.container, count - frame.start_count)
+                open_anchors.discard(frame.anchor)
+            continue
 
-        anchor = getattr(event, "anchor", None)
-        if cls is AliasEvent:
-            if event.anchor in open_anchors:
-                raise _Abort(
-                    YamlIssue("ZCD005", f"alias *{event.anchor} refers to itself", *pos, pointer)
+        if not (
+            cls is scalar_event
+            or cls is mapping_start
+            or cls is sequence_start
+            or cls is alias_event
+        ):
+            if cls is DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    issues.append(
+                        YamlIssue(
+                            "ZCD013",
+                            "a file holds one YAML document; a second one starts here",
+                            *_pos(event),
+                            "",
+                        )
+                    )
+                    return root
+            continue  # stream and document ends
+
+        if top is not None and top.is_map and top.key is None:
+            # A key that is a list, a mapping or an alias: reported, its value read and dropped.
+            issues.append(
+                YamlIssue(
+                    "ZCD007",
+                    "keys must be plain text, not a list, a mapping or an alias",
+                    *_pos(event),
+                    _where(stack),
                 )
-            if event.anchor not in anchors:
+            )
+            if cls is not alias_event:
+                skip_depth = 1
+            top.key = _COMPLEX
+            continue
+
+        # A value, and where it goes.
+        if top is None:
+            token: str | int | None = None
+        elif top.is_map:
+            token = top.key if type(top.key) is str else None
+        else:
+            token = len(top.container)
+
+        if cls is scalar_event:
+            count += 1
+            tag = event.tag
+            if tag is None or tag == "!":
+                value = event.value
+                if event.implicit[0]:
+                    tag = plain_tags.get(value)
+                    if tag is None:
+                        tag = plain_tags[value] = resolve(node_class, value, (True, False))  # type: ignore[no-untyped-call]
+                    if tag not in keep_as_text:
+                        value = _scalar(event, tag, issues, stack, token)
+            elif tag in keep_as_text:
+                value = event.value
+            else:
+                value = _scalar(event, tag, issues, stack, token)
+            if event.anchor is not None:
+                anchors[event.anchor] = (value, 1)
+        elif cls is alias_event:
+            name = event.anchor
+            if name in open_anchors:
+                raise _Abort(
+                    YamlIssue(
+                        "ZCD005",
+                        f"alias *{name} refers to itself",
+                        *_pos(event),
+                        _where(stack, token),
+                    )
+                )
+            if name not in anchors:
                 raise _Abort(
                     YamlIssue(
                         "ZCD001",
-                        f"alias *{event.anchor} names no anchor defined before it",
-                        *pos,
-                        pointer,
+                        f"alias *{name} names no anchor defined before it",
+                        *_pos(event),
+                        _where(stack, token),
                     )
                 )
-            value, size = anchors[event.anchor]
+            value, size = anchors[name]
             count += size
             if count > MAX_NODES:
                 raise _Abort(
@@ -375,54 +506,58 @@ def _build(text: str, doc: Document) -> None:
                         "ZCD005",
                         f"aliases expand this file past {MAX_NODES:,} values (an alias bomb?); "
                         "write the values out or use fewer aliases",
-                        *pos,
-                        pointer,
+                        *_pos(event),
+                        _where(stack, token),
                     )
                 )
         else:
             count += 1
-            if cls is ScalarEvent:
-                value = _scalar(event, pointer, pos, issues)
-                if anchor is not None:
-                    anchors[anchor] = (value, 1)
-            else:
-                if len(stack) >= MAX_DEPTH:
-                    raise _Abort(
-                        YamlIssue(
-                            "ZCD012", f"nesting is deeper than {MAX_DEPTH} levels", *pos, pointer
-                        )
+            if len(stack) >= MAX_DEPTH:
+                raise _Abort(
+                    YamlIssue(
+                        "ZCD012",
+                        f"nesting is deeper than {MAX_DEPTH} levels",
+                        *_pos(event),
+                        _where(stack, token),
                     )
-                if event.tag not in (None, "!", _TAG + "map", _TAG + "seq"):
-                    raise _Abort(
-                        YamlIssue(
-                            "ZCD011",
-                            f"unsupported tag {event.tag!r}; use plain YAML values",
-                            *pos,
-                            pointer,
-                        )
+                )
+            if event.tag not in (None, "!", _MAP, _SEQ):
+                raise _Abort(
+                    YamlIssue(
+                        "ZCD011",
+                        f"unsupported tag {event.tag!r}; use plain YAML values",
+                        *_pos(event),
+                        _where(stack, token),
                     )
-                value = {} if cls is MappingStartEvent else []
-                if anchor is not None:
-                    open_anchors.add(anchor)
+                )
+            value = {} if cls is mapping_start else []
+            if event.anchor is not None:
+                open_anchors.add(event.anchor)
 
-        if parent is None:
-            doc.value = value
-            values[pointer] = pos
-        elif parent.explicit is not None:
-            key = parent.key
-            parent.key = None
-            if key == "\x00merge":
-                parent.merged = [*(parent.merged or []), (value, pos)]
-            elif not key.startswith("\x00"):  # type: ignore[union-attr]  # set when the key was read
-                parent.container[key] = value
-                values[pointer] = pos
-                keys[pointer] = parent.key_pos
+        pointer = _where(stack, token) if record else None
+        if top is None:
+            root = value
+            if record:
+                values[""] = _pos(event)
+        elif top.is_map:
+            key = top.key
+            top.key = None
+            if key is _MERGE_KEY:
+                top.merged = [*(top.merged or []), (value, _pos(event))]
+            elif type(key) is str:
+                top.container[key] = value
+                if pointer is not None:
+                    values[pointer] = _pos(event)
+                    keys[pointer] = top.key_pos
         else:
-            parent.container.append(value)
-            values[pointer] = pos
+            top.container.append(value)
+            if pointer is not None:
+                values[pointer] = _pos(event)
 
-        if cls is MappingStartEvent or cls is SequenceStartEvent:
-            stack.append(_Frame(value, pointer, anchor, count - 1))
+        if cls is mapping_start or cls is sequence_start:
+            top = _Frame(value, token, pointer, event.anchor, count - 1)
+            stack.append(top)
+    return root
 
 
 # -- writing ------------------------------------------------------------------------------------
