@@ -77,3 +77,62 @@ def test_readme_limits_table_is_generated_from_limits() -> None:
     assert _readme_block("limits") == limits_table(), (
         "regenerate: python -m zcd_schema.project.limits"
     )
+
+
+def _mutations(value, limit=400):
+    """The value with one place changed: each of the first ``limit`` places (depth first) given a
+    value of another kind, or (in a mapping) dropped."""
+    places = []
+
+    def walk(node, path):
+        if len(places) >= limit:
+            return
+        places.append(path)
+        if isinstance(node, (dict, list)):
+            for k, v in node.items() if isinstance(node, dict) else enumerate(node):
+                walk(v, (*path, k))
+
+    walk(value, ())
+    junk = [None, True, 0, 1.5, "x", "zen:user", [], ["a"], {}, {"type": "text"}]
+    for path in places[1:]:
+        for replacement in [*junk, DROP]:
+            copy = json.loads(json.dumps(value))
+            node = copy
+            for k in path[:-1]:
+                node = node[k]
+            if replacement is DROP:
+                if isinstance(node, dict):
+                    del node[path[-1]]
+                    yield copy
+            else:
+                node[path[-1]] = replacement
+                yield copy
+
+
+DROP = object()
+
+
+def test_the_compiled_structure_check_answers_as_jsonschema() -> None:
+    """validate asks jsonschema only about files the compiled check refuses: the two must agree
+    on every file of the cases and examples, and on each of them changed in one place."""
+    from zcd_schema.project import structure
+
+    files = [
+        p
+        for folder in (ROOT / "tests" / "cases", ROOT / "examples")
+        for p in sorted(folder.rglob("*.y*ml"))
+    ]
+    compared = refused = 0
+    for path in files:
+        document = load_text(path.read_text("utf-8", errors="replace"))
+        if not isinstance(document.value, dict):
+            continue
+        name = "config" if path.name == "zcd.yaml" else "document"
+        fast, validator = structure._fast_check(name), structure._validator(name)
+        assert fast is not None
+        for value in [document.value, *_mutations(document.value)]:
+            expected = validator.is_valid(value)
+            assert fast(value) == expected, (path, value)
+            compared += 1
+            refused += not expected
+    assert compared > 5000 and refused > 1000, (compared, refused)

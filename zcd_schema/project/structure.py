@@ -15,6 +15,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from zcd_schema.fastschema import Check, compile_check
 from zcd_schema.project.findings import Findings
 from zcd_schema.project.yamlio import escape
 
@@ -57,15 +58,26 @@ def load_schema(name: str) -> dict[str, Any]:
 
 
 @cache
-def _validator(name: str) -> Any:
-    from jsonschema import Draft202012Validator
-
+def _prepared(name: str) -> dict[str, Any]:
     schema = load_schema(name)
     defs = schema.get("$defs", {})
     for opaque in OPAQUE_DEFS:
         if opaque in defs:
             defs[opaque] = {"type": "object"}
-    return Draft202012Validator(_prepare(schema, defs))
+    prepared: dict[str, Any] = _prepare(schema, defs)
+    return prepared
+
+
+@cache
+def _fast_check(name: str) -> Check | None:
+    return compile_check(_prepared(name), draft=2020)
+
+
+@cache
+def _validator(name: str) -> Any:
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(_prepared(name))
 
 
 def _prepare(node: Any, defs: dict[str, Any]) -> Any:
@@ -119,6 +131,12 @@ def _pointer(path: Any) -> str:
 
 
 def check_structure(value: Any, schema_name: str, file: str, findings: Findings) -> None:
+    """Report where ``value`` departs from the schema. Most files do not: a compiled yes-or-no
+    check answers for them, and jsonschema (imported only then) is asked only about a file that
+    fails it, so the messages are always jsonschema's."""
+    fast = _fast_check(schema_name)
+    if fast is not None and fast(value):
+        return
     for error in _validator(schema_name).iter_errors(value):
         _report(error, file, findings)
 
