@@ -102,7 +102,7 @@ def test_internal_error_exits_70_without_traceback(monkeypatch, capsys) -> None:
     """A bug cannot be produced by a real input (we would fix it), so this one is planted."""
     from zcd_schema import cli
 
-    def broken(root):
+    def broken(root, **options):
         raise KeyError("planted")
 
     monkeypatch.setattr("zcd_schema.project.validate.read_documents", broken)

@@ -64,7 +64,7 @@ def usage(zcd, tmp_path):
 
 
 def internal(zcd, tmp_path, monkeypatch):
-    def planted(root):
+    def planted(root, **options):
         raise KeyError("planted")
 
     monkeypatch.setattr("zcd_schema.project.validate.read_documents", planted)

@@ -10,6 +10,7 @@ from zcd_schema.cli.base import (
     append_summary,
     cli,
     debug_option,
+    flags,
     format_option,
     project_option,
     shown_paths,
@@ -26,17 +27,29 @@ from zcd_schema.render.formats import VALIDATION_FORMATS
     "text: one line per problem; json; github: workflow annotations; sarif: SARIF 2.1.0.",
 )
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Read and check every file afresh; neither read nor write <project>/.zcd/cache/.",
+)
 @summary_option
 @debug_option
-def validate(project: Path, fmt: str, strict: bool, summary_file: Path | None) -> ExitCode:
+def validate(
+    project: Path, fmt: str, strict: bool, no_cache: bool, summary_file: Path | None
+) -> ExitCode:
     """Check every file of the project, offline: formats, Zendesk's rules, hard limits.
 
-    Exit 0 when valid, 1 when any error (or, with --strict, any warning) is found.
+    Exit 0 when valid, 1 when any error (or, with --strict, any warning) is found. Files
+    read and checked before are taken from <project>/.zcd/cache/ (found by their content, so
+    never stale); the result is the same with --no-cache.
     """
     from zcd_schema.project.validate import validate_project
     from zcd_schema.render.validation import RENDERERS, validation_markdown, validation_summary
 
-    result = validate_project(project, strict=strict)
+    result = validate_project(project, strict=strict, cache=not no_cache)
+    if result.cached is not None and flags().debug:
+        found, kept = result.cached
+        click.echo(f"debug: cache: {found} file(s) unchanged, {kept} read and kept", err=True)
     display = shown_paths(project)
     click.echo(RENDERERS[fmt](result, display), nl=False)
     if fmt in ("text", "github"):

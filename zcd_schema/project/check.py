@@ -32,19 +32,9 @@ def check_project(read: ProjectFiles, project: Project) -> list[Diagnostic]:
         else:
             findings.add("ZCD006", SETTINGS_FILE, "", "zcd.yaml must be a mapping of settings")
     for rel in read.files:
-        value = read.value(rel)
-        if value is None:
-            continue
-        if not isinstance(value, dict):
-            findings.add(
-                "ZCD006",
-                rel,
-                "",
-                "the top level of a schema document must be a mapping of sections "
-                f"({', '.join(SECTIONS)})",
-            )
-            continue
-        check_structure(value, "document", rel, findings)
+        if rel not in read.checked:
+            read.checked[rel] = check_document(read, rel)
+        findings.diagnostics += read.checked[rel]
     _check_declared_once(read, findings)
     if not read.files:
         findings.add_at(
@@ -56,6 +46,26 @@ def check_project(read: ProjectFiles, project: Project) -> list[Diagnostic]:
             1,
         )
     rules.check_zendesk_rules(project, findings)
+    return findings.diagnostics
+
+
+def check_document(read: ProjectFiles, rel: str) -> list[Diagnostic]:
+    """The checks of one schema document on its own: its shape against the document schema. What
+    they give depends on the file's bytes alone, so the cache keeps it."""
+    findings = Findings(read.documents)
+    value = read.value(rel)
+    if value is None:
+        pass
+    elif not isinstance(value, dict):
+        findings.add(
+            "ZCD006",
+            rel,
+            "",
+            "the top level of a schema document must be a mapping of sections "
+            f"({', '.join(SECTIONS)})",
+        )
+    else:
+        check_structure(value, "document", rel, findings)
     return findings.diagnostics
 
 

@@ -15,10 +15,13 @@ import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from zcd_schema.diagnostics import CODES, Diagnostic
 from zcd_schema.errors import UsageError
+
+if TYPE_CHECKING:
+    from zcd_schema.project.cache import DocumentCache
 from zcd_schema.project.model import (
     Account,
     CustomObject,
@@ -35,7 +38,14 @@ from zcd_schema.project.model import (
     RelationshipType,
     Settings,
 )
-from zcd_schema.project.yamlio import MAX_FILE_BYTES, Document, escape, load_bytes, too_large
+from zcd_schema.project.yamlio import (
+    MAX_FILE_BYTES,
+    Document,
+    decode,
+    escape,
+    load_bytes,
+    too_large,
+)
 
 SETTINGS_FILE = "zcd.yaml"
 SECTIONS = (
@@ -58,6 +68,9 @@ class ProjectFiles:
     documents: dict[str, Document] = field(default_factory=dict)  # every file that could be read
     # files unreadable, YAML that does not parse
     problems: list[Diagnostic] = field(default_factory=list)
+    # each schema document's own checks (its structure), once run or found in the cache
+    checked: dict[str, list[Diagnostic]] = field(default_factory=dict)
+    cache: DocumentCache | None = None  # where unchanged files are found already read
 
     def value(self, rel: str) -> Any:
         """The parsed value of a file, or None when it could not be read or parsed."""
@@ -90,12 +103,18 @@ def find_documents(
     return found
 
 
-def read_documents(root: Path | str) -> ProjectFiles:
-    """Read and parse zcd.yaml (when there is one) and every schema document it does not exclude."""
+def read_documents(root: Path | str, *, cache: bool = False) -> ProjectFiles:
+    """Read and parse zcd.yaml (when there is one) and every schema document it does not exclude;
+    with ``cache``, a file whose bytes were read and checked before is taken from the project's
+    cache instead of being parsed (``project/cache.py``)."""
     root = Path(root)
     if not root.is_dir():
         raise UsageError(f"project directory not found: {root}")
     read = ProjectFiles(root, ())
+    if cache:
+        from zcd_schema.project.cache import DocumentCache
+
+        read.cache = DocumentCache.open(root)
     if os.path.lexists(root / SETTINGS_FILE):
         _read(read, SETTINGS_FILE)
     exclude = _settings(read.value(SETTINGS_FILE)).exclude
@@ -113,7 +132,21 @@ def _read(read: ProjectFiles, rel: str) -> None:
             _problem("ZCD014", rel, f"cannot read the file: {exc.strerror or exc}")
         )
         return
-    document = too_large(data) if isinstance(data, int) else load_bytes(data)
+    if isinstance(data, int):
+        document = too_large(data)
+    elif read.cache is None:
+        document = load_bytes(data)
+    else:
+        role = "config" if rel == SETTINGS_FILE else "document"
+        entry = read.cache.get(rel, role, data)
+        if entry is None:
+            document = load_bytes(data)
+        else:
+            document = entry.document
+            text = decode(data)
+            document.text = text if isinstance(text, str) else None
+            if role == "document":
+                read.checked[rel] = list(entry.diagnostics)
     read.documents[rel] = document
     read.problems += [
         _problem(i.code, rel, i.message, i.pointer, i.line, i.column) for i in document.issues

@@ -17,6 +17,8 @@ class ValidationResult:
     project: Project
     diagnostics: tuple[Diagnostic, ...]
     files_checked: int  # schema documents, and zcd.yaml when there is one
+    # with the cache on: (files found in it, files read and kept); None when it is off or unusable
+    cached: tuple[int, int] | None = None
 
     @property
     def errors(self) -> int:
@@ -35,16 +37,24 @@ class ValidationResult:
         return ExitCode.OK if self.valid else ExitCode.INVALID
 
 
-def validate_project(root: Path | str, *, strict: bool = False) -> ValidationResult:
+def validate_project(
+    root: Path | str, *, strict: bool = False, cache: bool = False
+) -> ValidationResult:
     """Every problem of the project at ``root``, sorted by place; with ``strict`` warnings count as
-    errors."""
-    read = read_documents(root)
+    errors. With ``cache``, files read and checked before come from the project's cache, and the
+    others are kept there (the result is the same)."""
+    read = read_documents(root, cache=cache)
     project = build_project(read)
     diagnostics = sorted(read.problems + check_project(read, project), key=Diagnostic.sort_key)
+    if read.cache is not None:
+        for rel in read.cache.misses:
+            read.cache.put(rel, read.documents[rel], read.checked.get(rel, []))
+        read.cache.prune()
     if strict:
         diagnostics = [d.promoted() for d in diagnostics]
     files_checked = len(project.files) + (project.root / SETTINGS_FILE).is_file()
-    return ValidationResult(project, tuple(diagnostics), files_checked)
+    cached = (read.cache.hits, len(read.cache.misses)) if read.cache is not None else None
+    return ValidationResult(project, tuple(diagnostics), files_checked, cached)
 
 
 def valid_project(root: Path | str, consequence: str | None = None) -> ValidationResult:
