@@ -27,9 +27,7 @@ import hashlib
 import hmac
 import json
 import os
-import secrets
 import sys
-import tempfile
 from dataclasses import dataclass, field
 from importlib.util import find_spec
 from pathlib import Path
@@ -151,7 +149,7 @@ def _signing_key() -> bytes | None:
         pass
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        _write_atomically(path, secrets.token_bytes(32), mode=0o600)
+        _write_atomically(path, os.urandom(32), mode=0o600)
         key = path.read_bytes()  # another process may have made it first: use what is there
         return key if len(key) >= 32 else None
     except OSError:
@@ -178,11 +176,12 @@ def _code_fingerprint() -> str:
 
 
 def _write_atomically(path: Path, data: bytes, mode: int = 0o644) -> None:
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    """Write a file whole or not at all: another process reading it sees the old or the new."""
+    temporary = path.with_name(f".tmp-{os.getpid()}-{os.urandom(6).hex()}")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
-        os.chmod(temporary, mode)
         os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(OSError):
