@@ -56,6 +56,7 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/validate.py
 	$(BIN)/python benchmarks/plan_apply.py
 	$(BIN)/python benchmarks/custom_objects.py
+	$(BIN)/python benchmarks/import_write.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis benchmarks/.work tests/mermaid/node_modules

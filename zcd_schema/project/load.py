@@ -43,7 +43,7 @@ from zcd_schema.project.yamlio import (
     Document,
     decode,
     escape,
-    load_bytes,
+    load_texts,
     too_large,
 )
 
@@ -116,41 +116,54 @@ def read_documents(root: Path | str, *, cache: bool = False) -> ProjectFiles:
 
         read.cache = DocumentCache.open(root)
     if os.path.lexists(root / SETTINGS_FILE):
-        _read(read, SETTINGS_FILE)
+        _read(read, [SETTINGS_FILE])
     exclude = _settings(read.value(SETTINGS_FILE)).exclude
     read.files = tuple(find_documents(root, exclude, read.problems))
-    for rel in read.files:
-        _read(read, rel)
+    _read(read, read.files)
     return read
 
 
-def _read(read: ProjectFiles, rel: str) -> None:
-    try:
-        data = read_regular_file(read.root / rel, MAX_FILE_BYTES)
-    except OSError as exc:
-        read.problems.append(
-            _problem("ZCD014", rel, f"cannot read the file: {exc.strerror or exc}")
-        )
-        return
-    if isinstance(data, int):
-        document = too_large(data)
-    elif read.cache is None:
-        document = load_bytes(data)
-    else:
-        role = "config" if rel == SETTINGS_FILE else "document"
-        entry = read.cache.get(rel, role, data)
+def _read(read: ProjectFiles, files: tuple[str, ...] | list[str]) -> None:
+    """Read ``files``, take what the cache knows, parse the rest (two at a time where it pays),
+    and record each file's document and problems, in the order given."""
+    documents: dict[str, Document] = {}
+    to_parse: dict[str, str] = {}  # rel -> text
+    for rel in files:
+        try:
+            data = read_regular_file(read.root / rel, MAX_FILE_BYTES)
+        except OSError as exc:
+            read.problems.append(
+                _problem("ZCD014", rel, f"cannot read the file: {exc.strerror or exc}")
+            )
+            continue
+        if isinstance(data, int):
+            documents[rel] = too_large(data)
+            continue
+        text = decode(data)
+        if isinstance(text, Document):  # not UTF-8
+            documents[rel] = text
+            continue
+        entry = None if read.cache is None else read.cache.get(rel, _role(rel), data)
         if entry is None:
-            document = load_bytes(data)
-        else:
-            document = entry.document
-            text = decode(data)
-            document.text = text if isinstance(text, str) else None
-            if role == "document":
-                read.checked[rel] = list(entry.diagnostics)
-    read.documents[rel] = document
-    read.problems += [
-        _problem(i.code, rel, i.message, i.pointer, i.line, i.column) for i in document.issues
-    ]
+            to_parse[rel] = text
+            continue
+        entry.document.text = text
+        documents[rel] = entry.document
+        if _role(rel) == "document":
+            read.checked[rel] = list(entry.diagnostics)
+    documents.update(zip(to_parse, load_texts(list(to_parse.values())), strict=True))
+    for rel in files:
+        document = documents.get(rel)
+        if document is None:
+            continue  # could not be read
+        read.documents[rel] = document
+        read.problems += [
+            _problem(i.code, rel, i.message, i.pointer, i.line, i.column) for i in document.issues
+        ]
+
+
+def _role(rel: str) -> str:
+    return "config" if rel == SETTINGS_FILE else "document"
 
 
 def read_regular_file(path: Path, limit: int) -> bytes | int:

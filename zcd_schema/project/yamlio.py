@@ -82,6 +82,36 @@ def load_text(text: str) -> Document:
     return parse(text)
 
 
+PARALLEL_BYTES = 256 * 1024  # below this, a second process costs more than it saves
+
+
+def load_texts(texts: list[str]) -> list[Document]:
+    """``load_text`` of each text. A large project is parsed by two processes at once where the
+    machine has two cores to give (and the process no other thread to disturb): the parser runs in
+    Python, one core each. The result is the same either way; if the second process fails in any
+    way, its share is parsed here."""
+    if len(texts) > 1 and sum(map(len, texts)) >= PARALLEL_BYTES and _two_cores_free():
+        from zcd_schema.project.yamlparse import parse_in_two
+
+        return parse_in_two(texts)
+    return [load_text(text) for text in texts]
+
+
+def _two_cores_free() -> bool:
+    import os
+    import sys
+
+    if not hasattr(os, "fork") or sys.platform == "darwin":  # macOS: forking is unsafe there
+        return False
+    threading = sys.modules.get("threading")
+    if threading is not None and threading.active_count() > 1:
+        return False  # forking a process with other threads can leave a lock held in the child
+    cores = (
+        os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else range(os.cpu_count() or 1)
+    )
+    return len(cores) >= 2
+
+
 def positions_of(text: str) -> tuple[dict[str, Position], dict[str, Position]]:
     """Where every value and every key of ``text`` is written, by JSON pointer (of a file that
     does not parse, what comes before the problem)."""
