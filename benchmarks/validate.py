@@ -175,13 +175,13 @@ def compare(name: str, project: Path, files: list[Path], runs: int, peer: Path) 
         WARM: lambda: _time(zcd),
         ONE_FILE: lambda: _one_changed(zcd, files[0]),
     }
+    size = sum(f.stat().st_size for f in files)  # before the one-file runs add their comments
     for run in setups.values():
         run()  # warm the file cache and every tool's bytecode; fill our cache
     times: dict[str, list[float]] = {label: [] for label in setups}
     for _ in range(runs):
         for label, run in setups.items():
             times[label].append(run())
-    size = sum(f.stat().st_size for f in files)
     print(f"{name}: {len(files)} files, {size / 1024:,.0f} KiB, {runs} alternating runs each")
     for label, measured in times.items():
         print(f"  {label:58s} median {_median(measured)}")
