@@ -152,3 +152,14 @@ def test_a_warm_run_loads_no_yaml_parser(tmp_path, zcd):
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_check_payloads_reads_the_project_through_the_cache(tmp_path, zcd):
+    root = _copy(ROOT / "examples" / "fleet", tmp_path)
+    sample = tmp_path / "records.json"
+    sample.write_text("[]", "utf-8")
+    assert zcd("check-payloads", sample, "--project", root, "--no-cache").code == 0
+    assert not (root / FOLDER).exists()
+    assert zcd("check-payloads", sample, "--project", root).code == 0
+    assert len(_entries(root)) == 4
+    assert _debug(zcd, root).endswith("4 file(s) unchanged, 0 read and kept")

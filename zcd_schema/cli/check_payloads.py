@@ -37,6 +37,11 @@ CONSEQUENCE = "no payload was checked"
     "sarif: SARIF 2.1.0.",
 )
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Read the project's files afresh; neither read nor write <project>/.zcd/cache/.",
+)
 @summary_option
 @debug_option
 def check_payloads(
@@ -45,6 +50,7 @@ def check_payloads(
     object_key: str | None,
     fmt: str,
     strict: bool,
+    no_cache: bool,
     summary_file: Path | None,
 ) -> ExitCode:
     """Check sample events, profiles and custom object records against the declarations, offline.
@@ -58,7 +64,7 @@ def check_payloads(
     from zcd_schema.project.validate import ValidationResult, valid_project
     from zcd_schema.render.validation import RENDERERS, diagnostic_line, validation_markdown
 
-    model = valid_project(project, CONSEQUENCE).project
+    model = valid_project(project, CONSEQUENCE, cache=not no_cache).project
     if object_key is not None and object_key not in model.custom_objects:
         declared = ", ".join(sorted(model.custom_objects)) or "none"
         raise UsageError(

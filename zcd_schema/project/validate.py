@@ -57,9 +57,11 @@ def validate_project(
     return ValidationResult(project, tuple(diagnostics), files_checked, cached)
 
 
-def valid_project(root: Path | str, consequence: str | None = None) -> ValidationResult:
+def valid_project(
+    root: Path | str, consequence: str | None = None, *, cache: bool = False
+) -> ValidationResult:
     """The validation of a project that must be valid to go on; ``InvalidProject`` otherwise."""
-    result = validate_project(root)
+    result = validate_project(root, cache=cache)
     if not result.valid:
         raise InvalidProject(result) if consequence is None else InvalidProject(result, consequence)
     return result
