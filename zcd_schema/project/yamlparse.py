@@ -159,16 +159,19 @@ def parse_in_two(texts: list[str]) -> list[Document]:
         try:
             os.close(reading)
             sent = [_flat(parse(texts[i])) for i in shares[1]]
-            with os.fdopen(writing, "wb") as pipe:
-                pipe.write(marshal.dumps(sent))
+            with os.fdopen(writing, "wb") as out:
+                out.write(marshal.dumps(sent))
             status = 0
         finally:
             os._exit(status)
     os.close(writing)
-    documents: dict[int, Document] = {i: parse(texts[i]) for i in shares[0]}
-    with os.fdopen(reading, "rb") as pipe:
+    pipe = os.fdopen(reading, "rb")
+    try:
+        documents: dict[int, Document] = {i: parse(texts[i]) for i in shares[0]}
         received = pipe.read()
-    _, status = os.waitpid(child, 0)
+    finally:  # even on Ctrl-C: a closed pipe ends a child still writing, then it is waited for
+        pipe.close()
+        _, status = os.waitpid(child, 0)
     try:
         if status != 0:
             raise ValueError(f"status {status}")
