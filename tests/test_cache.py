@@ -163,3 +163,20 @@ def test_check_payloads_reads_the_project_through_the_cache(tmp_path, zcd):
     assert zcd("check-payloads", sample, "--project", root).code == 0
     assert len(_entries(root)) == 4
     assert _debug(zcd, root).endswith("4 file(s) unchanged, 0 read and kept")
+
+
+def test_the_oldest_entries_go_beyond_the_bound(tmp_path, zcd, monkeypatch):
+    import os
+
+    from zcd_schema.project import cache
+
+    root = _copy(ROOT / "examples" / "fleet", tmp_path)
+    zcd("validate", "--project", root)
+    for number, entry in enumerate(_entries(root)):  # the four, oldest first by name order
+        os.utime(entry, ns=(number * 10**9, number * 10**9))
+    kept = _entries(root)[1:]
+    monkeypatch.setattr(cache, "MAX_ENTRIES", 4)
+    (root / "notes.yaml").write_text("custom_objects: {}\n", "utf-8")
+    zcd("validate", "--project", root)
+    remaining = _entries(root)
+    assert len(remaining) == 4 and set(kept) <= set(remaining)

@@ -19,9 +19,6 @@ from typing import TYPE_CHECKING, Any
 
 from zcd_schema.diagnostics import CODES, Diagnostic
 from zcd_schema.errors import UsageError
-
-if TYPE_CHECKING:
-    from zcd_schema.project.cache import DocumentCache
 from zcd_schema.project.model import (
     Account,
     CustomObject,
@@ -46,6 +43,9 @@ from zcd_schema.project.yamlio import (
     load_texts,
     too_large,
 )
+
+if TYPE_CHECKING:
+    from zcd_schema.project.cache import DocumentCache
 
 SETTINGS_FILE = "zcd.yaml"
 SECTIONS = (
