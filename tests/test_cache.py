@@ -136,6 +136,9 @@ def test_a_cache_that_cannot_be_written_or_keyed_changes_nothing(tmp_path, zcd, 
     expected = _validate(zcd, root, "--no-cache")
     assert _validate(zcd, root) == expected
     assert not (root / ".zcd").exists()
+    assert _debug(zcd, root) == (
+        "debug: cache: off: no signing key could be read or made in the user's cache folder"
+    )
 
 
 def test_a_warm_run_loads_no_yaml_parser(tmp_path, zcd):

@@ -47,9 +47,12 @@ def validate(
     from zcd_schema.render.validation import RENDERERS, validation_markdown, validation_summary
 
     result = validate_project(project, strict=strict, cache=not no_cache)
-    if result.cached is not None and flags().debug:
-        found, kept = result.cached
-        click.echo(f"debug: cache: {found} file(s) unchanged, {kept} read and kept", err=True)
+    if flags().debug and not no_cache:
+        if result.cached is None:
+            line = "off: no signing key could be read or made in the user's cache folder"
+        else:
+            line = f"{result.cached[0]} file(s) unchanged, {result.cached[1]} read and kept"
+        click.echo(f"debug: cache: {line}", err=True)
     display = shown_paths(project)
     click.echo(RENDERERS[fmt](result, display), nl=False)
     if fmt in ("text", "github"):
