@@ -807,3 +807,15 @@ def test_import_shows_errors_in_zcd_yaml_instead_of_an_unknown_account(zcd, tmp_
     assert "zcd.yaml:5:1: error[ZCD001]" in result.err
     assert "unknown account" not in result.err
     assert not (tmp_path / "out").exists()
+
+
+def test_import_of_an_empty_account_writes_nothing(zcd, tmp_path):
+    """It used to fail (exit 70) copying zcd.yaml into an --out folder it had not made."""
+    root = tmp_path / "project"
+    root.mkdir()
+    (root / "zcd.yaml").write_text("prune: false\n")
+    (root / "notes.yaml").write_text("custom_objects: {}\n")
+    result = zcd("import", "--project", root, "--out", tmp_path / "out")
+    assert result.code == 0, result.err
+    assert "nothing to import" in result.err and "nothing was written" in result.err
+    assert not (tmp_path / "out").exists()

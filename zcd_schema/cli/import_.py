@@ -38,6 +38,13 @@ def import_(project: Path, account: str | None, url: str | None, out: Path | Non
     from zcd_schema.render.validation import validation_summary, validation_text
 
     result = import_account(project, account, url, out, messages())
+    if result.validation is None:
+        click.echo(
+            f"nothing to import: {result.source} holds no custom objects, lookup fields or "
+            "legacy types; nothing was written",
+            err=True,
+        )
+        return 0
     display = shown_paths(result.destination)
     for path in result.written:
         click.echo(f"wrote {display(path.relative_to(result.destination).as_posix())}")

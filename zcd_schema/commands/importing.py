@@ -26,7 +26,9 @@ from zcd_schema.zendesk.read import read_live_state
 class ImportResult:
     destination: Path
     written: list[Path]
-    validation: ValidationResult  # of the destination, new files included
+    # of the destination, new files included; None when the account held nothing to write
+    validation: ValidationResult | None
+    source: str = ""  # the account, described
 
 
 def import_account(
@@ -47,7 +49,9 @@ def import_account(
         state = read_live_state(client, with_limits=False)
     destination = out if out is not None else root
     written = write_project(state, destination, target.describe(), root / SETTINGS_FILE)
-    return ImportResult(destination, written, validate_project(destination))
+    if not written:
+        return ImportResult(destination, [], None, target.describe())
+    return ImportResult(destination, written, validate_project(destination), target.describe())
 
 
 def _valid_settings(root: Path) -> ValidationResult:
@@ -73,8 +77,11 @@ def import_files(state: LiveState) -> dict[str, dict[str, Any]]:
 def write_project(
     state: LiveState, out: Path, source: str, settings_from: Path | None
 ) -> list[Path]:
-    """Write the files; refuse (before writing anything) to overwrite a file or redeclare a key."""
+    """Write the files; refuse (before writing anything) to overwrite a file or redeclare a key.
+    An account that holds nothing to import gets nothing written, zcd.yaml included."""
     files = import_files(state)
+    if not files:
+        return []
     if (
         out.is_dir()
     ):  # the items must not already be declared there: that would make the project invalid

@@ -34,6 +34,7 @@ def write_new_files(
         written.append(path)
     settings = out / SETTINGS_FILE
     if settings_from is not None and settings_from.is_file() and not settings.exists():
+        out.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(settings_from, settings)
         written.append(settings)
     return written
