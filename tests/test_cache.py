@@ -58,6 +58,8 @@ def test_every_case_cold_and_warm_prints_the_same_bytes(folder, tmp_path, zcd):
         shutil.rmtree(root / ".zcd", ignore_errors=True)
     zcd("validate", "--project", root)
     assert _debug(zcd, root).endswith(", 0 read and kept"), "the warm run parsed a file"
+    if _entries(root):  # never committed by accident
+        assert (root / ".zcd" / ".gitignore").read_text("utf-8").splitlines()[-1] == "*"
 
 
 def test_a_one_file_change_reads_that_file_again(tmp_path, zcd):

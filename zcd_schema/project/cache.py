@@ -34,9 +34,11 @@ from pathlib import Path
 
 from zcd_schema.diagnostics import Diagnostic
 from zcd_schema.project.yamlio import Document, YamlIssue
+from zcd_schema.statedir import STATE_DIR
+from zcd_schema.statedir import prepare as prepare_state_dir
 
 FORMAT = 1
-FOLDER = Path(".zcd") / "cache"
+FOLDER = STATE_DIR / "cache"
 MAX_ENTRIES = 2000  # oldest beyond this are removed after a run that wrote any
 _LIBRARIES = ("yaml", "jsonschema", "regress")
 
@@ -95,7 +97,7 @@ class DocumentCache:
             ensure_ascii=False,
             separators=(",", ":"),
         ).encode("utf-8")
-        self.folder.mkdir(parents=True, exist_ok=True)
+        prepare_state_dir(self.folder)
         _write_atomically(self.folder / f"{name}.json", self._sign(body) + b"\n" + body)
 
     def prune(self) -> None:

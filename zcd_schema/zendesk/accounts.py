@@ -14,10 +14,12 @@ from urllib.parse import urlsplit
 
 from zcd_schema.errors import AccountError, UsageError
 from zcd_schema.project.model import LOCAL_ACCOUNT, Account, Settings
+from zcd_schema.statedir import STATE_DIR
+from zcd_schema.statedir import prepare as prepare_state_dir
 from zcd_schema.urls import is_loopback_host, url_problem
 from zcd_schema.zendesk.client import Client, Credentials, RetryPolicy, has_control_character
 
-LOCAL_STATE = Path(".zcd") / "local.sqlite"
+LOCAL_STATE = STATE_DIR / "local.sqlite"
 LOCAL_BASE_URL = "http://localhost"  # never on the network: the transport calls the app in-process
 FAULTS_ENV = "ZCD_EMULATOR_FAULTS"
 
@@ -152,7 +154,7 @@ def open_client(
         retry = RetryPolicy(attempts=10, backoff_base=0.01, backoff_cap=0.1)
     state = target.local_state
     try:
-        _prepare_state_dir(state.parent)
+        prepare_state_dir(state.parent)
         store = Store(state)
     except sqlite3.DatabaseError as exc:
         raise AccountError(
@@ -175,17 +177,6 @@ def open_client(
         log_request=log_request,
         on_close=store.close,
     )
-
-
-def _prepare_state_dir(folder: Path) -> None:
-    """Create ``.zcd/`` with a .gitignore, so the emulator's state is never committed by
-    accident."""
-    folder.mkdir(parents=True, exist_ok=True)
-    ignore = folder / ".gitignore"
-    if not ignore.exists():
-        ignore.write_text(
-            "# zcd-schema's local state (the embedded emulator); not for version control\n*\n"
-        )
 
 
 @contextmanager
