@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import json
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from zcd_schema.fastschema import Check, compile_check
@@ -50,9 +50,14 @@ _JSON_TYPES = {
 }
 
 
+_SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
+
+
 def load_schema(name: str) -> dict[str, Any]:
     """A shipped JSON Schema: ``document`` or ``config``."""
-    text = resources.files("zcd_schema").joinpath(f"schemas/{name}.schema.json").read_text("utf-8")
+    # beside the package's modules (package data); importlib.resources would cost more to import
+    # than reading the file does
+    text = (_SCHEMAS / f"{name}.schema.json").read_text("utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
 
