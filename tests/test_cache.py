@@ -185,3 +185,44 @@ def test_the_oldest_entries_go_beyond_the_bound(tmp_path, zcd, monkeypatch):
     zcd("validate", "--project", root)
     remaining = _entries(root)
     assert len(remaining) == 4 and set(kept) <= set(remaining)
+
+
+def test_links_fifos_and_devices_in_the_cache_are_never_followed(tmp_path, zcd):
+    """A repository can commit .zcd/ with anything in it; validate must neither hang, nor read a
+    device, nor write through a link."""
+    import os
+
+    root = _copy(ROOT / "examples" / "fleet", tmp_path)
+    expected = _validate(zcd, root, "--no-cache")
+    zcd("validate", "--project", root)
+    entries = _entries(root)
+    os.unlink(entries[0])
+    os.mkfifo(entries[0])  # reading it would block for ever
+    entries[1].unlink()
+    entries[1].symlink_to("/dev/zero")  # reading it would never end
+    assert _validate(zcd, root) == expected
+    assert entries[0].is_file() and not entries[0].is_symlink()  # rewritten as entries
+    assert entries[1].is_file() and not entries[1].is_symlink()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    shutil.rmtree(root / ".zcd")
+    (root / ".zcd").symlink_to(elsewhere)
+    assert _validate(zcd, root) == expected
+    assert list(elsewhere.iterdir()) == [], "nothing written through the link"
+    (root / ".zcd").unlink()
+    (root / ".zcd").mkdir()
+    (root / ".zcd" / "cache").symlink_to(elsewhere)
+    assert _validate(zcd, root) == expected
+    assert list(elsewhere.iterdir()) == []
+    assert _debug(zcd, root) == (
+        "debug: cache: off: .zcd/cache is a symbolic link, which is never followed"
+    )
+
+
+def test_a_gitignore_that_is_a_link_is_not_followed(tmp_path, zcd):
+    root = _copy(ROOT / "examples" / "fleet", tmp_path)
+    (root / ".zcd").mkdir()
+    target = tmp_path / "outside.txt"
+    (root / ".zcd" / ".gitignore").symlink_to(target)  # dangling
+    zcd("validate", "--project", root)
+    assert not target.exists() and len(_entries(root)) == 4

@@ -3,6 +3,7 @@ cache), never schema documents (hidden folders are not read) and never for versi
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 STATE_DIR = Path(".zcd")
@@ -14,8 +15,15 @@ def prepare(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     state = folder if folder.name == STATE_DIR.name else folder.parent
     ignore = state / ".gitignore"
-    if not ignore.exists():
-        ignore.write_text(
+    if os.path.lexists(ignore):
+        return  # whatever it is; a link is never followed
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        descriptor = os.open(ignore, flags, 0o644)
+    except FileExistsError:
+        return  # made by another process meanwhile
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(
             "# zcd-schema's own files (the local account's state, the warm cache); "
             "not for version control\n*\n"
         )

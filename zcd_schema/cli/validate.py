@@ -49,7 +49,7 @@ def validate(
     result = validate_project(project, strict=strict, cache=not no_cache)
     if flags().debug and not no_cache:
         if result.cached is None:
-            line = "off: no signing key could be read or made in the user's cache folder"
+            line = f"off: {result.cache_off}"
         else:
             line = f"{result.cached[0]} file(s) unchanged, {result.cached[1]} read and kept"
         click.echo(f"debug: cache: {line}", err=True)

@@ -27,19 +27,21 @@ import hashlib
 import hmac
 import json
 import os
+import stat
 import sys
 from dataclasses import dataclass, field
 from importlib.util import find_spec
 from pathlib import Path
 
 from zcd_schema.diagnostics import Diagnostic
-from zcd_schema.project.yamlio import Document, YamlIssue
+from zcd_schema.project.yamlio import MAX_FILE_BYTES, Document, YamlIssue
 from zcd_schema.statedir import STATE_DIR
 from zcd_schema.statedir import prepare as prepare_state_dir
 
 FORMAT = 1
 FOLDER = STATE_DIR / "cache"
 MAX_ENTRIES = 2000  # oldest beyond this are removed after a run that wrote any
+MAX_ENTRY_BYTES = 4 * MAX_FILE_BYTES  # a file's value, as JSON, with its diagnostics
 _LIBRARIES = ("yaml", "jsonschema", "regress")
 
 
@@ -58,11 +60,15 @@ class DocumentCache:
     misses: dict[str, tuple[str, str]] = field(default_factory=dict)  # rel -> (role, entry name)
 
     @classmethod
-    def open(cls, root: Path) -> DocumentCache | None:
-        """The cache of the project at ``root``, or None when no signing key can be had."""
+    def open(cls, root: Path) -> DocumentCache | str:
+        """The cache of the project at ``root``, or why there is none: no signing key can be had,
+        or ``.zcd`` or its ``cache`` is a symbolic link (a repository could point it anywhere)."""
+        for part in (STATE_DIR, FOLDER):
+            if os.path.islink(root / part):
+                return f"{part.as_posix()} is a symbolic link, which is never followed"
         key = _signing_key()
         if key is None:
-            return None
+            return "no signing key could be read or made in the user's cache folder"
         return cls(root / FOLDER, key, _code_fingerprint())
 
     def get(self, rel: str, role: str, data: bytes) -> Entry | None:
@@ -117,9 +123,8 @@ class DocumentCache:
         return hmac.new(self.key, body, hashlib.sha256).hexdigest().encode("ascii")
 
     def _load(self, name: str, rel: str) -> Entry | None:
-        try:
-            raw = (self.folder / f"{name}.json").read_bytes()
-        except OSError:
+        raw = _read_entry(self.folder / f"{name}.json")
+        if raw is None:
             return None
         signature, _, body = raw.partition(b"\n")
         if not hmac.compare_digest(signature, self._sign(body)):
@@ -136,6 +141,21 @@ class DocumentCache:
             return Entry(Document(entry["value"], issues, entry["ok"] is True), diagnostics)
         except (ValueError, KeyError, TypeError):
             return None
+
+
+def _read_entry(path: Path) -> bytes | None:
+    """An entry's bytes, when it is a regular file (not a link, a FIFO or a device: never
+    followed, never blocked on) of a sane size."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        descriptor = os.open(path, flags)
+    except OSError:
+        return None
+    with os.fdopen(descriptor, "rb") as handle:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode) or status.st_size > MAX_ENTRY_BYTES:
+            return None
+        return handle.read(MAX_ENTRY_BYTES + 1)
 
 
 def _signing_key() -> bytes | None:

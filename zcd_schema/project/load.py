@@ -71,6 +71,7 @@ class ProjectFiles:
     # each schema document's own checks (its structure), once run or found in the cache
     checked: dict[str, list[Diagnostic]] = field(default_factory=dict)
     cache: DocumentCache | None = None  # where unchanged files are found already read
+    cache_off: str | None = None  # why there is no cache, when one was asked for
 
     def value(self, rel: str) -> Any:
         """The parsed value of a file, or None when it could not be read or parsed."""
@@ -114,7 +115,11 @@ def read_documents(root: Path | str, *, cache: bool = False) -> ProjectFiles:
     if cache:
         from zcd_schema.project.cache import DocumentCache
 
-        read.cache = DocumentCache.open(root)
+        opened = DocumentCache.open(root)
+        if isinstance(opened, str):
+            read.cache_off = opened
+        else:
+            read.cache = opened
     if os.path.lexists(root / SETTINGS_FILE):
         _read(read, [SETTINGS_FILE])
     exclude = _settings(read.value(SETTINGS_FILE)).exclude

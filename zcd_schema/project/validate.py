@@ -19,6 +19,7 @@ class ValidationResult:
     files_checked: int  # schema documents, and zcd.yaml when there is one
     # with the cache on: (files found in it, files read and kept); None when it is off or unusable
     cached: tuple[int, int] | None = None
+    cache_off: str | None = None  # why the cache asked for could not be used
 
     @property
     def errors(self) -> int:
@@ -54,7 +55,7 @@ def validate_project(
         diagnostics = [d.promoted() for d in diagnostics]
     files_checked = len(project.files) + (project.root / SETTINGS_FILE).is_file()
     cached = (read.cache.hits, len(read.cache.misses)) if read.cache is not None else None
-    return ValidationResult(project, tuple(diagnostics), files_checked, cached)
+    return ValidationResult(project, tuple(diagnostics), files_checked, cached, read.cache_off)
 
 
 def valid_project(
