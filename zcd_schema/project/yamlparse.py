@@ -370,12 +370,11 @@ def _build(
             continue
 
         if cls is mapping_end or cls is sequence_end:
-            frame = stack.pop()
-            top = stack[-1] if stack else None
+            frame = stack[-1]
             if frame.merged:
-                stack.append(frame)
-                _merge(frame, issues, stack)
-                stack.pop()
+                _merge(frame, issues, stack)  # still open: issues point at this mapping
+            stack.pop()
+            top = stack[-1] if stack else None
             if frame.anchor is not None:
                 anchors[frame.anchor] = (frame.container, count - frame.start_count)
                 open_anchors.discard(frame.anchor)
