@@ -10,11 +10,10 @@ STATE_DIR = Path(".zcd")
 
 
 def prepare(folder: Path) -> None:
-    """Create ``folder`` (``.zcd/`` or a folder in it) and give ``.zcd/`` a .gitignore, so that
-    nothing in it is committed by accident."""
+    """Create ``folder`` (a project's ``.zcd/``) with a .gitignore, so that nothing in it is
+    committed by accident."""
     folder.mkdir(parents=True, exist_ok=True)
-    state = folder if folder.name == STATE_DIR.name else folder.parent
-    ignore = state / ".gitignore"
+    ignore = folder / ".gitignore"
     if os.path.lexists(ignore):
         return  # whatever it is; a link is never followed
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)

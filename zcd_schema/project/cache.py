@@ -27,13 +27,14 @@ import hashlib
 import hmac
 import json
 import os
-import stat
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib.util import find_spec
 from pathlib import Path
 
 from zcd_schema.diagnostics import Diagnostic
+from zcd_schema.project.load import read_regular_file
 from zcd_schema.project.yamlio import MAX_FILE_BYTES, Document, YamlIssue
 from zcd_schema.statedir import STATE_DIR
 from zcd_schema.statedir import prepare as prepare_state_dir
@@ -57,7 +58,7 @@ class DocumentCache:
     key: bytes  # the signing key
     code: str  # fingerprint of the code that reads and checks
     hits: int = 0
-    misses: dict[str, tuple[str, str]] = field(default_factory=dict)  # rel -> (role, entry name)
+    misses: dict[str, str] = field(default_factory=dict)  # rel -> the name of its entry
 
     @classmethod
     def open(cls, root: Path) -> DocumentCache | str:
@@ -76,16 +77,27 @@ class DocumentCache:
         name = self._name(role, data)
         entry = self._load(name, rel)
         if entry is None:
-            self.misses[rel] = (role, name)
+            self.misses[rel] = name
         else:
             self.hits += 1
         return entry
 
-    def put(self, rel: str, document: Document, diagnostics: list[Diagnostic]) -> None:
-        """Keep what reading and checking the missed file ``rel`` gave."""
-        name = self.misses[rel][1]
-        with contextlib.suppress(OSError, ValueError):  # a value JSON cannot hold: not kept
-            self._write(name, document, diagnostics)
+    def save(
+        self, documents: Mapping[str, Document], checked: Mapping[str, list[Diagnostic]]
+    ) -> None:
+        """Keep what reading and checking each missed file gave, then drop the oldest entries
+        beyond ``MAX_ENTRIES``. A folder that cannot be made keeps nothing."""
+        if not self.misses:
+            return
+        try:
+            prepare_state_dir(self.folder.parent)
+            self.folder.mkdir(exist_ok=True)
+        except OSError:
+            return
+        for rel, name in self.misses.items():
+            with contextlib.suppress(OSError, ValueError):  # a value JSON cannot hold: not kept
+                self._write(name, documents[rel], checked.get(rel, []))
+        self._prune()
 
     def _write(self, name: str, document: Document, diagnostics: list[Diagnostic]) -> None:
         body = json.dumps(
@@ -103,13 +115,9 @@ class DocumentCache:
             ensure_ascii=False,
             separators=(",", ":"),
         ).encode("utf-8")
-        prepare_state_dir(self.folder)
         _write_atomically(self.folder / f"{name}.json", self._sign(body) + b"\n" + body)
 
-    def prune(self) -> None:
-        """After a run that wrote entries: drop the oldest beyond ``MAX_ENTRIES``."""
-        if not self.misses:
-            return
+    def _prune(self) -> None:
         with contextlib.suppress(OSError):
             entries = sorted(self.folder.glob("*.json"), key=lambda p: p.stat().st_mtime_ns)
             for stale in entries[: max(0, len(entries) - MAX_ENTRIES)]:
@@ -123,9 +131,12 @@ class DocumentCache:
         return hmac.new(self.key, body, hashlib.sha256).hexdigest().encode("ascii")
 
     def _load(self, name: str, rel: str) -> Entry | None:
-        raw = _read_entry(self.folder / f"{name}.json")
-        if raw is None:
+        try:  # a link is followed only to a regular file; a FIFO or a device is never read
+            raw = read_regular_file(self.folder / f"{name}.json", MAX_ENTRY_BYTES)
+        except OSError:
             return None
+        if isinstance(raw, int):
+            return None  # larger than an entry can be
         signature, _, body = raw.partition(b"\n")
         if not hmac.compare_digest(signature, self._sign(body)):
             return None  # foreign or corrupt
@@ -141,21 +152,6 @@ class DocumentCache:
             return Entry(Document(entry["value"], issues, entry["ok"] is True), diagnostics)
         except (ValueError, KeyError, TypeError):
             return None
-
-
-def _read_entry(path: Path) -> bytes | None:
-    """An entry's bytes, when it is a regular file (not a link, a FIFO or a device: never
-    followed, never blocked on) of a sane size."""
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-    try:
-        descriptor = os.open(path, flags)
-    except OSError:
-        return None
-    with os.fdopen(descriptor, "rb") as handle:
-        status = os.fstat(descriptor)
-        if not stat.S_ISREG(status.st_mode) or status.st_size > MAX_ENTRY_BYTES:
-            return None
-        return handle.read(MAX_ENTRY_BYTES + 1)
 
 
 def _signing_key() -> bytes | None:

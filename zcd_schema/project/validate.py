@@ -48,9 +48,7 @@ def validate_project(
     project = build_project(read)
     diagnostics = sorted(read.problems + check_project(read, project), key=Diagnostic.sort_key)
     if read.cache is not None:
-        for rel in read.cache.misses:
-            read.cache.put(rel, read.documents[rel], read.checked.get(rel, []))
-        read.cache.prune()
+        read.cache.save(read.documents, read.checked)
     if strict:
         diagnostics = [d.promoted() for d in diagnostics]
     files_checked = len(project.files) + (project.root / SETTINGS_FILE).is_file()
