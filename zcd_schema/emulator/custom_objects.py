@@ -47,7 +47,13 @@ FIELD_TYPES = frozenset(
 )
 ZEN_TARGETS = frozenset({"zen:user", "zen:organization", "zen:ticket"})
 KEY = re.compile(r"^[A-Za-z0-9_]+$")
-STANDARD_FIELDS = (("standard::name", "Name"), ("standard::external_id", "External id"))
+# Zendesk's own fields on every object, as its published answers show them: "system": false (a
+# standard field is known by its key's prefix), title and description alike
+STANDARD_FIELDS = (("standard::name", "Name"), ("standard::external_id", "External ID"))
+STANDARD_PREFIX = "standard::"
+TRANSLATABLE = ("title", "title_pluralized", "description")
+_PLACEHOLDER = re.compile(r"\{\{\s*dc\.([^{}]+?)\s*\}\}")
+AGENT_ID = "10234"  # the user the emulator's writes are made as (Zendesk answers with ids as text)
 OBJECT_WRITABLE = (
     "title",
     "title_pluralized",
@@ -77,6 +83,32 @@ NAME_PROPERTIES = (
     "autoincrement_next_sequence",
 )
 Handler = Callable[[Any], tuple[int, Any]]
+
+
+def _standard(field: dict[str, Any]) -> bool:
+    return str(field.get("key", "")).startswith(STANDARD_PREFIX)
+
+
+def _render(text: Any) -> Any:
+    """What Zendesk shows for a text holding dynamic-content placeholders: each rendered in the
+    API user's language (here, the item's name: ``{{dc.car_title}}`` reads "Car title")."""
+    if not isinstance(text, str):
+        return text
+    return _PLACEHOLDER.sub(lambda m: m.group(1).replace("_", " ").strip().capitalize(), text)
+
+
+def _set_texts(body: dict[str, Any], data: dict[str, Any], names: tuple[str, ...]) -> None:
+    """Write the translatable texts of ``data`` (plain or ``raw_*``): ``raw_*`` keeps what was
+    written, the plain attribute its rendering, as Zendesk answers."""
+    for name in names:
+        if f"raw_{name}" in data:
+            value = data[f"raw_{name}"]
+        elif name in data:
+            value = data[name]
+        else:
+            continue
+        body[f"raw_{name}"] = value
+        body[name] = _render(value)
 
 
 class CustomObjectsApi:
@@ -140,7 +172,8 @@ class CustomObjectsApi:
                 "Key may contain only letters, numbers and underscores",
             )
         for name in ("title", "title_pluralized"):
-            if not isinstance(data.get(name), str) or not data[name]:
+            given = data.get(name, data.get(f"raw_{name}"))
+            if not isinstance(given, str) or not given:
                 problems[name] = (
                     "BlankValue",
                     f"{name.replace('_', ' ').capitalize()} cannot be blank",
@@ -171,30 +204,42 @@ class CustomObjectsApi:
                 "allows_attachments": False,
             }
             body.update({k: data[k] for k in OBJECT_WRITABLE if k in data})
+            _set_texts(body, data, TRANSLATABLE)
+            for name in TRANSLATABLE:
+                body.setdefault(f"raw_{name}", body[name])
             body.update(
                 created_at=stamp,
                 updated_at=stamp,
+                created_by_user_id=AGENT_ID,
+                updated_by_user_id=AGENT_ID,
                 url=f"{request.base}/api/v2/custom_objects/{key}.json",
             )
             self.store.run(
                 "INSERT INTO co_objects (key, body) VALUES (?, ?)", (key, json.dumps(body))
             )
             for position, (field_key, title) in enumerate(STANDARD_FIELDS):
-                self._insert_field(
-                    str(key),
-                    {
-                        "key": field_key,
-                        "type": "text",
-                        "title": title,
-                        "system": True,
-                        "active": True,
-                        "position": position,
-                        "properties": {}
-                        if field_key.endswith("external_id")
-                        else {"is_unique": False, "autoincrement_enabled": False},
-                    },
-                    request.base,
-                )
+                field: dict[str, Any] = {
+                    "key": field_key,
+                    "type": "text",
+                    "title": title,
+                    "raw_title": title,
+                    "description": title,
+                    "raw_description": title,
+                    "regexp_for_validation": None,
+                    "system": False,
+                    "active": True,
+                    "required": field_key == "standard::name",
+                    "position": position,
+                }
+                if field_key == "standard::name":
+                    field["properties"] = {
+                        "autoincrement_enabled": False,
+                        "autoincrement_next_sequence": 1,
+                        "autoincrement_padding": 0,
+                        "autoincrement_prefix": "",
+                        "is_unique": False,
+                    }
+                self._insert_field(str(key), field, request.base)
         return 201, {"custom_object": body}
 
     def update_object(self, request: Any) -> tuple[int, Any]:
@@ -205,7 +250,9 @@ class CustomObjectsApi:
         with self.store.transaction():
             body = self._object(key)
             body.update({k: data[k] for k in OBJECT_WRITABLE if k in data})
+            _set_texts(body, data, TRANSLATABLE)
             body["updated_at"] = now()
+            body["updated_by_user_id"] = AGENT_ID
             self.store.run("UPDATE co_objects SET body = ? WHERE key = ?", (json.dumps(body), key))
         return 200, {"custom_object": body}
 
@@ -247,7 +294,7 @@ class CustomObjectsApi:
                 json.loads(r["body"])
                 for r in self.store.rows("SELECT body FROM co_fields WHERE object = ?", (key,))
             ]
-        fields = [f for f in fields if standard or not f.get("system")]
+        fields = [f for f in fields if standard or not _standard(f)]
         fields.sort(key=lambda f: (f.get("position", 0), f["id"]))
         start = 0
         if after is not None:
@@ -286,7 +333,7 @@ class CustomObjectsApi:
             problems = self._field_problems(key, data, existing=None)
             if problems:
                 raise _record_invalid(problems)
-            custom = [f for f in self._fields(key) if not f.get("system")]
+            custom = [f for f in self._fields(key) if not _standard(f)]
             if len(custom) >= FIELD_LIMIT:
                 raise _record_invalid(
                     {"base": ("LimitExceeded", f"An object holds at most {FIELD_LIMIT} fields")}
@@ -306,16 +353,19 @@ class CustomObjectsApi:
             body = {
                 "key": data["key"],
                 "type": data["type"],
-                "title": data["title"],
+                "title": "",
                 "description": "",
                 "active": True,
                 "required": False,
                 "system": False,
+                "regexp_for_validation": None,
                 "position": max((f.get("position", 0) for f in custom), default=1) + 1,
             }
             for name in FIELD_WRITABLE:
                 if name in data and name != "custom_field_options":
                     body[name] = data[name]
+            _set_texts(body, data, ("title", "description"))
+            body.setdefault("raw_description", body["description"])
             if data["type"] == "lookup":
                 body["relationship_target_type"] = data["relationship_target_type"]
             if data["type"] in ("dropdown", "multiselect"):
@@ -331,13 +381,22 @@ class CustomObjectsApi:
             problems = self._field_problems(key, data, existing=body)
             if problems:
                 raise _record_invalid(problems)
-            writable = STANDARD_WRITABLE if body.get("system") else FIELD_WRITABLE
+            writable = STANDARD_WRITABLE if _standard(body) else FIELD_WRITABLE
             refused = [
                 n
                 for n in data
-                if n not in (*writable, "key", "type", "id", "relationship_target_type")
+                if n
+                not in (
+                    *writable,
+                    "key",
+                    "type",
+                    "id",
+                    "relationship_target_type",
+                    "raw_title",
+                    "raw_description",
+                )
             ]
-            if body.get("system") and refused:
+            if _standard(body) and refused:
                 raise _record_invalid(
                     {
                         refused[0]: (
@@ -356,8 +415,11 @@ class CustomObjectsApi:
                     self._clear_values(key, body["key"], removed)
                 elif name == "properties":
                     body["properties"] = {**body.get("properties", {}), **(data[name] or {})}
+                elif data[name] is None and name in ("relationship_filter", "tag"):
+                    body.pop(name, None)  # cleared
                 else:
                     body[name] = data[name]
+            _set_texts(body, data, ("title", "description"))
             body["updated_at"] = now()
             self.store.run("UPDATE co_fields SET body = ? WHERE seq = ?", (json.dumps(body), seq))
         return 200, {"custom_object_field": body}
@@ -366,7 +428,7 @@ class CustomObjectsApi:
         key = request.params["key"]
         with self.store.transaction():
             seq, body = self._field(key, request.params["field"])
-            if body.get("system"):
+            if _standard(body):
                 raise _record_invalid({"base": ("Immutable", "Standard fields cannot be deleted")})
             self.store.run("DELETE FROM co_fields WHERE seq = ?", (seq,))
             self._clear_values(key, body["key"], None)
@@ -405,7 +467,7 @@ class CustomObjectsApi:
         key = request.params["key"]
         with self.store.transaction():
             self._object(key)
-            count = sum(1 for f in self._fields(key) if not f.get("system"))
+            count = sum(1 for f in self._fields(key) if not _standard(f))
         return 200, {"count": count, "limit": FIELD_LIMIT}
 
     # -- records --------------------------------------------------------------------------------
@@ -528,7 +590,8 @@ class CustomObjectsApi:
                 problems["key"] = ("DuplicateValue", "Key has already been taken")
             if kind not in FIELD_TYPES:
                 problems["type"] = ("InvalidValue", f"Type {kind!r} is not a field type")
-            if not isinstance(data.get("title"), str) or not data["title"]:
+            title = data.get("title", data.get("raw_title"))
+            if not isinstance(title, str) or not title:
                 problems["title"] = ("BlankValue", "Title cannot be blank")
             if kind == "lookup":
                 target = data.get("relationship_target_type")
@@ -762,16 +825,19 @@ class PeopleFieldsApi:
             body = {
                 "key": data["key"],
                 "type": data["type"],
-                "title": data["title"],
+                "title": "",
                 "description": "",
                 "active": True,
                 "required": False,
                 "system": False,
+                "regexp_for_validation": None,
                 "position": len(current) + 1,
             }
             for name in FIELD_WRITABLE:
                 if name in data and name != "custom_field_options":
                     body[name] = data[name]
+            _set_texts(body, data, ("title", "description"))
+            body.setdefault("raw_description", body["description"])
             if data["type"] == "lookup":
                 body["relationship_target_type"] = data["relationship_target_type"]
             created = self.objects._insert_field(self.owner, body, request.base)
@@ -788,6 +854,9 @@ class PeopleFieldsApi:
             for name in FIELD_WRITABLE:
                 if name in data and name != "custom_field_options":
                     body[name] = data[name]
+                    if data[name] is None and name == "relationship_filter":
+                        del body[name]  # cleared
+            _set_texts(body, data, ("title", "description"))
             body["updated_at"] = now()
             self.store.run("UPDATE co_fields SET body = ? WHERE seq = ?", (json.dumps(body), seq))
         return 200, {self.envelope: body}

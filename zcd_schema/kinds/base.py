@@ -362,9 +362,24 @@ class Kind:
         raise NotImplementedError
 
     # apply
-    def write(self, api: Api, key: str, operation: str, content: dict[str, Any] | None) -> None:
+    def rechecks(self, action: str) -> bool:
+        """Whether apply reads the item once more right before its first write (a real account
+        has no lock): for kinds whose updates send whole values, and before any deletion.
+        Kinds whose updates send only the attributes that change skip it for creates and
+        updates: the stale check's read stands, and a create of a key that appeared meanwhile
+        is refused by Zendesk itself."""
+        return True
+
+    def write(
+        self,
+        api: Api,
+        key: str,
+        operation: str,
+        content: dict[str, Any] | None,
+        before: dict[str, Any] | None = None,
+    ) -> None:
         """Carry out one operation of one change (``content`` is the declared content for
-        writes)."""
+        writes, ``before`` the live content it was planned against, None for a create)."""
         if operation == "delete":
             api.delete(self, key)
         elif operation == "update":

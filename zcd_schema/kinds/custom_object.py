@@ -77,6 +77,52 @@ OBJECT_ATTRIBUTES = (
     "allows_attachments",
 )
 REPLACED_BY = ("type", "target", "currency")  # a field cannot change these: it is replaced
+# every spec copy documents PATCH for a field update (Zendesk's prose example once used PUT);
+# the body holds only the attributes that change
+FIELD_UPDATE_METHOD = "PATCH"
+
+
+STANDARD_PREFIX = "standard::"  # Zendesk's own fields and objects, by key (never by ``system``)
+# a dynamic-content placeholder: ``title`` then holds the text rendered in the API user's language,
+# ``raw_title`` the placeholder itself
+_PLACEHOLDER = re.compile(r"\{\{\s*dc\.[^{}]+\}\}")
+TRANSLATABLE = ("title", "title_pluralized", "description")
+
+
+def is_standard(key: Any) -> bool:
+    """Whether a field (or object) key is Zendesk's own: ``standard::name``, ``standard::...``."""
+    return isinstance(key, str) and key.startswith(STANDARD_PREFIX)
+
+
+def has_placeholder(value: Any) -> bool:
+    return isinstance(value, str) and _PLACEHOLDER.search(value) is not None
+
+
+def with_raw(item: dict[str, Any], adopted: dict[str, Any]) -> dict[str, Any]:
+    """``adopted`` with each translatable text taken from its ``raw_*`` twin where that holds a
+    placeholder: the text compared and written back is the placeholder, never its rendering."""
+    for name in TRANSLATABLE:
+        raw = item.get(f"raw_{name}")
+        if name in adopted and has_placeholder(raw):
+            adopted[name] = raw
+    return adopted
+
+
+def raw_names(body: dict[str, Any]) -> dict[str, Any]:
+    """A request body with placeholders sent as ``raw_*`` (Zendesk renders ``title`` itself)."""
+    return {
+        (f"raw_{k}" if k in TRANSLATABLE and has_placeholder(v) else k): v for k, v in body.items()
+    }
+
+
+def changed_names(
+    content: dict[str, Any], before: dict[str, Any] | None, names: tuple[str, ...]
+) -> tuple[str, ...]:
+    """The attributes of ``names`` an update must send: those whose declared value differs from
+    the live one (all of them when the live one is not known)."""
+    if before is None:
+        return tuple(n for n in names if n in content)
+    return tuple(n for n in names if n in content and content[n] != before.get(n))
 
 
 def _path(*parts: str) -> str:
@@ -149,6 +195,8 @@ class CustomObjectKind(Kind):
                 if managed & {"unique", "autonumber"}:
                     managed |= {"unique", "autonumber"}  # declaring one manages how names are made
                 aligned[name] = {k: v for k, v in aligned[name].items() if k in managed}
+                if after[name].get("unique") is False and "unique" not in aligned[name]:
+                    aligned[name]["unique"] = False  # not unique: what `unique: false` asks
         wanted = (after.get("name_field") or {}).get("autonumber")
         live = (aligned.get("name_field") or {}).get("autonumber")
         if isinstance(wanted, dict) and isinstance(live, dict):
@@ -182,9 +230,7 @@ class CustomObjectKind(Kind):
         objects = [
             o
             for o in first[0]
-            if isinstance(o, dict)
-            and isinstance(o.get("key"), str)
-            and not o["key"].startswith("standard::")
+            if isinstance(o, dict) and isinstance(o.get("key"), str) and not is_standard(o["key"])
         ]
         limits = _limit(first[1], "custom_objects")
         tasks = [(o["key"], part) for o in objects for part in ("fields", "limit")]
@@ -203,7 +249,7 @@ class CustomObjectKind(Kind):
             fields = [f for f in fields_of.get(key, []) if isinstance(f, dict)]
             items[self.name].append(self.adopt({**obj, "standard_fields": fields}, key))
             custom = sorted(
-                (f for f in fields if not f.get("system")),
+                (f for f in fields if not is_standard(f.get("key"))),
                 key=lambda f: (f.get("position", 0), f.get("id", 0)),
             )
             items[FIELD.name] += [FIELD.adopt(f, f"{key}.{f.get('key')}") for f in custom]
@@ -223,14 +269,17 @@ class CustomObjectKind(Kind):
         standard = {
             f.get("key"): f for f in item.get("standard_fields") or [] if isinstance(f, dict)
         }
-        adopted = {k: v for k, v in item.items() if k != "standard_fields"}
+        adopted = with_raw(item, {k: v for k, v in item.items() if k != "standard_fields"})
         name = standard.get("standard::name")
         if isinstance(name, dict):
             adopted["name_field"] = _name_field_from_api(name)
         external = standard.get("standard::external_id")
         if isinstance(external, dict):
             adopted["external_id_field"] = _without_blanks(
-                {"title": external.get("title"), "description": external.get("description")}
+                with_raw(
+                    external,
+                    {"title": external.get("title"), "description": external.get("description")},
+                )
             )
         return adopted
 
@@ -238,13 +287,23 @@ class CustomObjectKind(Kind):
         return body.get("custom_object") if isinstance(body, dict) else None
 
     def body(self, content: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
-        wanted = ("key", *OBJECT_ATTRIBUTES) if "key" in fields else OBJECT_ATTRIBUTES
-        return {"custom_object": {k: content[k] for k in wanted if k in content}}
+        wanted = ("key", *OBJECT_ATTRIBUTES) if "key" in fields else fields
+        return {"custom_object": raw_names({k: content[k] for k in wanted if k in content})}
+
+    def rechecks(self, action: str) -> bool:
+        return action in ("delete", "replace")
 
     def item_path(self, key: str) -> str:
         return _path(key)
 
-    def write(self, api: Api, key: str, operation: str, content: dict[str, Any] | None) -> None:
+    def write(
+        self,
+        api: Api,
+        key: str,
+        operation: str,
+        content: dict[str, Any] | None,
+        before: dict[str, Any] | None = None,
+    ) -> None:
         content = {"key": key, **(content or {})}
         if operation == "delete":
             api.delete(self, key)
@@ -252,14 +311,22 @@ class CustomObjectKind(Kind):
         if operation == "create":
             api.create(self, content)
         else:
-            api.update(self, content)
+            changed = changed_names(content, before, OBJECT_ATTRIBUTES)
+            if changed:  # an update sends only what changes
+                api.update(self, {"key": key, **{n: content[n] for n in changed}})
         for name, standard in (
             ("name_field", "standard::name"),
             ("external_id_field", "standard::external_id"),
         ):
             if isinstance(content.get(name), dict):
-                body = _standard_field_body(content[name])
-                api.request("PUT", _path(key, "fields", standard), {"custom_object_field": body})
+                old = (before or {}).get(name) if operation != "create" else None
+                body = _standard_field_body(content[name], old if isinstance(old, dict) else None)
+                if body:
+                    api.request(
+                        FIELD_UPDATE_METHOD,
+                        _path(key, "fields", standard),
+                        {"custom_object_field": body},
+                    )
 
     # risk
     def describe_new(self, content: dict[str, Any]) -> str:
@@ -378,8 +445,6 @@ def _name_field(declared: dict[str, Any] | None) -> dict[str, Any] | None:
         shown["autonumber"] = {
             k: v for k, v in declared["autonumber"].items() if k in ("prefix", "padding", "next")
         }
-    if shown.get("unique") is False:
-        del shown["unique"]
     return shown
 
 
@@ -392,7 +457,7 @@ def _standard_field(declared: dict[str, Any] | None) -> dict[str, Any] | None:
 def _name_field_from_api(field: dict[str, Any]) -> dict[str, Any]:
     properties = field.get("properties") or {}
     shown: dict[str, Any] = _without_blanks(
-        {"title": field.get("title"), "description": field.get("description")}
+        with_raw(field, {"title": field.get("title"), "description": field.get("description")})
     )
     if properties.get("is_unique"):
         shown["unique"] = True
@@ -407,9 +472,17 @@ def _name_field_from_api(field: dict[str, Any]) -> dict[str, Any]:
     return shown
 
 
-def _standard_field_body(declared: dict[str, Any]) -> dict[str, Any]:
-    body: dict[str, Any] = {k: declared[k] for k in ("title", "description") if k in declared}
-    if "unique" in declared or "autonumber" in declared:
+def _standard_field_body(
+    declared: dict[str, Any], live: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """What a standard field's update sends: its title and description when they change, and its
+    properties only when how names are made changes (Zendesk refuses a properties change once
+    the object has records, even one that restates the live values)."""
+    texts = changed_names(declared, live, ("title", "description"))
+    body: dict[str, Any] = raw_names({k: declared[k] for k in texts})
+    naming = ("unique", "autonumber")
+    moved = live is None or any(declared.get(n) != live.get(n) for n in naming)
+    if moved and ("unique" in declared or "autonumber" in declared):
         numbering = declared.get("autonumber") or {}
         body["properties"] = {
             "is_unique": bool(declared.get("unique")),
@@ -471,7 +544,7 @@ class CustomObjectFieldKind(Kind):
         "pattern",
         "tag",
     )
-    update_method = "PUT"  # Zendesk's own example updates fields with PUT
+    update_method = FIELD_UPDATE_METHOD
     read_by_parent = True
     steps = (
         Step(115, ("replace",), "delete"),  # the old field goes first: the new has its key
@@ -545,13 +618,14 @@ class CustomObjectFieldKind(Kind):
             (o for o in item.get("custom_field_options") or [] if isinstance(o, dict)),
             key=lambda o: o.get("position", 0),
         )
+        texts = with_raw(item, {"title": item.get("title"), "description": item.get("description")})
         adopted = {
             "key": key,
             "id": item.get("id"),
             "position": item.get("position"),
             "type": item.get("type"),
-            "title": item.get("title"),
-            "description": item.get("description"),
+            "title": texts["title"],
+            "description": texts["description"],
             "active": item.get("active", True),
             "required": item.get("required"),
             "options": [{"value": o.get("value"), "name": o.get("name")} for o in options],
@@ -579,11 +653,12 @@ class CustomObjectFieldKind(Kind):
         fields: tuple[str, ...],
         option_ids: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
-        body: dict[str, Any] = {
-            "title": content.get("title"),
-            "active": content.get("active", True),
-        }
-        if "key" in fields:
+        creating = "key" in fields
+        body: dict[str, Any] = {}
+        for name in ("title", "active"):
+            if creating or name in fields:
+                body[name] = content.get(name, True if name == "active" else None)
+        if creating:
             body["key"] = _split(content["key"])[1]
             body["type"] = content.get("type")
         for name, api_name in (
@@ -593,8 +668,11 @@ class CustomObjectFieldKind(Kind):
             ("pattern", "regexp_for_validation"),
             ("tag", "tag"),
         ):
-            if name in content:
-                body[api_name] = content[name]
+            if creating or name in fields:
+                if name in content:
+                    body[api_name] = content[name]
+                elif not creating and name in ("filter", "tag"):
+                    body[api_name] = None  # a removed filter or tag is cleared, not left behind
         if "target" in content and "key" in fields:
             target = content["target"]
             body["relationship_target_type"] = (
@@ -602,31 +680,57 @@ class CustomObjectFieldKind(Kind):
             )
         if "currency" in content and "key" in fields:
             body["properties"] = {"allowed_currencies": [content["currency"]]}  # UNCONFIRMED shape
-        if "options" in content:
+        if "options" in content and (creating or "options" in fields):
             ids = option_ids or {}
             # the list is replaced whole: existing options keep their id, new ones go with null
             body["custom_field_options"] = [
                 {"id": ids.get(o["value"]), "value": o["value"], "name": o["name"]}
                 for o in content["options"]
             ]
-        return {"custom_object_field": body}
+        return {"custom_object_field": raw_names(body)}
 
-    def write(self, api: Api, key: str, operation: str, content: dict[str, Any] | None) -> None:
+    def rechecks(self, action: str) -> bool:
+        return action in ("delete", "replace")
+
+    def write(
+        self,
+        api: Api,
+        key: str,
+        operation: str,
+        content: dict[str, Any] | None,
+        before: dict[str, Any] | None = None,
+    ) -> None:
         content = {"key": key, **(content or {})}
         if operation == "delete":
             api.delete(self, key)
         elif operation == "create":
             api.create(self, content)
         else:
-            live = api.request("GET", self.item_path(key))
-            field = self.unwrap(live) or {}
-            ids: dict[str, Any] = {
-                str(o.get("value")): o.get("id")
-                for o in field.get("custom_field_options") or []
-                if isinstance(o, dict)
-            }
-            body = self.body(content, self.update_fields, ids)
+            changed = self._changed(content, before)
+            if not changed:
+                return
+            ids: dict[str, Any] = {}
+            if "options" in changed:  # existing options keep their ids: the only read needed
+                live = api.request("GET", self.item_path(key))
+                field = self.unwrap(live) or {}
+                ids = {
+                    str(o.get("value")): o.get("id")
+                    for o in field.get("custom_field_options") or []
+                    if isinstance(o, dict)
+                }
+            body = self.body(content, changed, ids)
             api.request(self.update_method, self.item_path(key), body)
+
+    def _changed(self, content: dict[str, Any], before: dict[str, Any] | None) -> tuple[str, ...]:
+        """The attributes an update sends: those that differ from the live field, a removed
+        filter or tag included (sent as null, so it is cleared)."""
+        if before is None:
+            return self.update_fields
+        return tuple(
+            n
+            for n in self.update_fields
+            if content.get(n) != before.get(n) and (n in content or n in ("filter", "tag"))
+        )
 
     def limit_key_for(self, key: str) -> str:
         return f"fields:{_split(key)[0]}"
@@ -822,7 +926,14 @@ class FieldOrderKind(Kind):
     def classify_change(self, delta: Delta) -> Judged:
         return self.classify(delta)
 
-    def write(self, api: Api, key: str, operation: str, content: dict[str, Any] | None) -> None:
+    def write(
+        self,
+        api: Api,
+        key: str,
+        operation: str,
+        content: dict[str, Any] | None,
+        before: dict[str, Any] | None = None,
+    ) -> None:
         fields = api.list(
             _path(key, "fields"),
             envelope="custom_object_fields",

@@ -33,6 +33,8 @@ from zcd_schema.kinds.custom_object import (
     TARGET_PREFIX,
     _without_blanks,
     lookup_edges,
+    raw_names,
+    with_raw,
 )
 from zcd_schema.project.model import PeopleLookupField, Project
 
@@ -110,14 +112,15 @@ class PeopleFieldKind(Kind):
         target = item.get("relationship_target_type")
         if isinstance(target, str) and target.startswith(TARGET_PREFIX):
             target = target[len(TARGET_PREFIX) :]
+        texts = with_raw(item, {"title": item.get("title"), "description": item.get("description")})
         adopted = {
             "key": key,
             "id": item.get("id"),
             "position": item.get("position"),
             "type": item.get("type"),
-            "title": item.get("title"),
+            "title": texts["title"],
             "target": target,
-            "description": item.get("description"),
+            "description": texts["description"],
             "active": item.get("active", True),
             "required": item.get("required"),
             "filter": item.get("relationship_filter"),
@@ -151,9 +154,16 @@ class PeopleFieldKind(Kind):
         ):
             if name in content:
                 body[api_name] = content[name]
-        return {self.name: body}
+        return {self.name: raw_names(body)}
 
-    def write(self, api: Api, key: str, operation: str, content: dict[str, Any] | None) -> None:
+    def write(
+        self,
+        api: Api,
+        key: str,
+        operation: str,
+        content: dict[str, Any] | None,
+        before: dict[str, Any] | None = None,
+    ) -> None:
         content = {"key": key, **(content or {})}
         if operation == "create":
             api.create(self, content)

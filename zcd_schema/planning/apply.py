@@ -37,6 +37,8 @@ def _moved(api: Api, change: Change) -> bool:
     before its first write: the last look before writing, so two applies never both write."""
     if change.kind.follows is not None:
         return False  # parts written earlier in this apply move it, by design (a field order)
+    if not change.kind.rechecks(change.action):
+        return False  # the stale check's read stands: the write sends only what changes
     now = api.read(change.kind, change.key)
     return fingerprint(change.kind, now, change.after) != change.live_fingerprint
 
@@ -83,7 +85,7 @@ def apply_plan(
                     outcome.moved = True
                 say(f"  ! {change.label}: not written, it moved since the plan was made")
                 return
-            change.kind.write(api, change.key, operation, change.after)
+            change.kind.write(api, change.key, operation, change.after, change.before)
         except AccountError as exc:  # the API refused or could not be reached: reported, not raised
             stop.set()
             with lock:

@@ -1,0 +1,161 @@
+"""What a real account holds and guards (contract section 8.1), end to end: the real CLI against
+the emulator over a loopback socket, with every request it sent recorded, so the tests see the
+bodies a real Zendesk would receive.
+
+- dynamic-content placeholders are written as ``raw_*``, never over a live placeholder;
+- an update sends only what changes (objects, fields, standard fields and their properties);
+- ``name_field: {unique: false}`` turns uniqueness off; a removed lookup filter or checkbox tag is
+  applied, not planned forever;
+- the request count of an apply is its writes plus the reads of one plan and one stale check.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from zcd_schema.emulator.app import Emulator
+from zcd_schema.emulator.serve import EmulatorServer
+from zcd_schema.emulator.store import Store
+
+
+class Recorder:
+    """A WSGI middleware that keeps (method, path, JSON body) of every request."""
+
+    def __init__(self, app: Emulator) -> None:
+        self.app = app
+        self.seen: list[tuple[str, str, Any]] = []
+
+    def __call__(self, environ: dict[str, Any], start: Callable[..., Any]) -> Iterable[bytes]:
+        import io
+
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        raw = environ["wsgi.input"].read(length) if length else b""
+        environ["wsgi.input"] = io.BytesIO(raw)
+        body = json.loads(raw) if raw else None
+        self.seen.append((environ["REQUEST_METHOD"], environ.get("PATH_INFO", ""), body))
+        return self.app(environ, start)
+
+    def writes(self) -> list[tuple[str, str, Any]]:
+        return [s for s in self.seen if s[0] != "GET"]
+
+    def clear(self) -> None:
+        self.seen.clear()
+
+
+@pytest.fixture
+def account():
+    recorder = Recorder(Emulator(Store(":memory:")))
+    server = EmulatorServer(recorder, "127.0.0.1", 0)
+    server.start_background()
+    yield recorder, server.url
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def apply(tmp_path: Path, zcd, account):
+    """``apply(yaml)`` writes the project and applies it (exit 0 expected); returns the result."""
+    recorder, url = account
+    root = tmp_path / "project"
+    root.mkdir()
+
+    def _apply(text: str, *, code: int = 0, extra: tuple[str, ...] = ()) -> Any:
+        (root / "schema.yaml").write_text(text)
+        recorder.clear()
+        result = zcd("apply", "--project", root, "--url", url, "--yes", *extra)
+        assert result.code == code, result.out + result.err
+        return result
+
+    def _plan() -> list[dict[str, Any]]:
+        result = zcd("plan", "--project", root, "--url", url, "--format", "json")
+        assert result.code == 0, result.err
+        changes: list[dict[str, Any]] = json.loads(result.out)["changes"]
+        return changes
+
+    _apply.plan = _plan  # type: ignore[attr-defined]
+    return _apply
+
+
+CAR = """
+custom_objects:
+  car:
+    title: "{{dc.car_title}}"
+    title_pluralized: Cars
+    description: Our fleet
+    name_field: {title: Plate, unique: true}
+    fields:
+      model: {type: text, title: "{{dc.model_title}}"}
+      insured: {type: checkbox, title: Insured, tag: insured}
+      owner: {type: lookup, title: Owner, target: zen:user,
+              filter: {all: [{field: role, operator: is, value: agent}]}}
+"""
+
+
+def test_placeholders_are_written_as_raw_and_compared_as_raw(apply, account):
+    recorder, _url = account
+    apply(CAR)
+    (create,) = [b for m, p, b in recorder.writes() if p == "/api/v2/custom_objects"]
+    assert create["custom_object"]["raw_title"] == "{{dc.car_title}}"
+    assert "title" not in create["custom_object"]  # the rendering is Zendesk's to make
+    (model,) = [
+        b
+        for m, p, b in recorder.writes()
+        if b and b.get("custom_object_field", {}).get("key") == "model"
+    ]
+    assert model["custom_object_field"]["raw_title"] == "{{dc.model_title}}"
+    assert apply.plan() == []  # compared as the placeholder, not the rendered "Car title"
+
+
+def test_an_update_sends_only_what_changes(apply, account):
+    recorder, _ = account
+    apply(CAR)
+    text = CAR.replace("description: Our fleet", "description: All our cars")
+    apply(text)
+    assert recorder.writes() == [
+        ("PATCH", "/api/v2/custom_objects/car", {"custom_object": {"description": "All our cars"}})
+    ]
+    text = text.replace("{title: Plate, unique: true}", "{title: Plate number, unique: true}")
+    apply(text)
+    # the title alone: properties are never resent (Zendesk refuses them once records exist)
+    assert recorder.writes() == [
+        (
+            "PATCH",
+            "/api/v2/custom_objects/car/fields/standard::name",
+            {"custom_object_field": {"title": "Plate number"}},
+        )
+    ]
+    apply(text.replace("title: Insured", "title: Insured?"))
+    assert recorder.writes() == [
+        (
+            "PATCH",
+            "/api/v2/custom_objects/car/fields/insured",
+            {"custom_object_field": {"title": "Insured?"}},
+        )
+    ]
+    assert recorder.seen[-1][0] == "PATCH"  # no read of the field right before its write
+
+
+def test_unique_false_turns_uniqueness_off(apply, account):
+    recorder, _ = account
+    apply(CAR)
+    apply(CAR.replace("unique: true", "unique: false"))
+    (write,) = recorder.writes()
+    assert write[2]["custom_object_field"]["properties"]["is_unique"] is False
+    assert apply.plan() == []
+
+
+def test_a_removed_filter_or_tag_is_applied_not_planned_forever(apply):
+    apply(CAR)
+    lean = CAR.replace(", tag: insured", "").replace(
+        ",\n              filter: {all: [{field: role, operator: is, value: agent}]}", ""
+    )
+    assert "filter" not in lean and "tag:" not in lean
+    result = apply(lean)
+    assert "changes the tag of insured" in result.out
+    assert "changes the lookup filter of owner" in result.out
+    assert apply.plan() == []
