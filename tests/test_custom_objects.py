@@ -378,8 +378,12 @@ def test_an_account_without_the_legacy_api(zcd, tmp_path):
     (root / "a.yaml").write_text("custom_objects:\n  o1:\n    title: O\n    title_pluralized: Os\n")
     planned = zcd("plan", "--project", root)
     assert planned.code == 0
+    # a project without legacy sections does not ask the legacy API at all, so says nothing of it
+    assert "Legacy" not in planned.out and "1 to create" in planned.out
+    pruned = zcd("plan", "--project", root, "--prune")
+    assert pruned.code == 0
     assert (
-        "this account has no Legacy Custom Objects API (Zendesk removed it in 2026)" in planned.out
+        "this account has no Legacy Custom Objects API (Zendesk removed it in 2026)" in pruned.out
     )
     (root / "b.yaml").write_text(
         "object_types:\n  product:\n    schema: {properties: {a: {type: string}}}\n"

@@ -159,3 +159,31 @@ def test_a_removed_filter_or_tag_is_applied_not_planned_forever(apply):
     assert "changes the tag of insured" in result.out
     assert "changes the lookup filter of owner" in result.out
     assert apply.plan() == []
+
+
+def test_a_project_without_legacy_sections_never_calls_the_legacy_api(apply, account):
+    recorder, _ = account
+    apply(CAR)
+    apply.plan()
+    paths = [p for _, p, _ in recorder.seen]
+    assert paths and not [p for p in paths if p.startswith("/api/sunshine")], paths
+    assert any(p == "/api/v2/custom_objects" for p in paths)
+
+
+def test_an_apply_sends_its_writes_and_the_reads_of_one_plan_and_one_stale_check(apply, account):
+    """The request count of an apply (contract 8.1): every GET is one of the plan's reads or of
+    the stale check's, each the same set of lists; nothing is read back per write."""
+    recorder, _ = account
+    apply(CAR)
+    writes = recorder.writes()
+    assert len(writes) == 6, writes  # the object, its name field, 3 fields, the field order
+    # the reorder endpoint takes field ids, new fields' among them: one list of the object's
+    # fields right before it (the only read a write needs)
+    reorder = recorder.seen.index(
+        ("PUT", "/api/v2/custom_objects/car/fields/reorder", writes[-1][2])
+    )
+    assert recorder.seen[reorder - 1][:2] == ("GET", "/api/v2/custom_objects/car/fields")
+    reads = [p for i, (m, p, _) in enumerate(recorder.seen) if m == "GET" and i != reorder - 1]
+    once = sorted(set(reads))
+    # the plan reads the account once, the stale check once more: each list twice, no more
+    assert sorted(reads) == sorted(once * 2), reads

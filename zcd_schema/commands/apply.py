@@ -11,6 +11,7 @@ from pathlib import Path
 from zcd_schema.commands import Messages
 from zcd_schema.commands.connection import Connection, connect, make_plan, saved_plan_target
 from zcd_schema.errors import ExitCode, GuardError, UsageError
+from zcd_schema.kinds import families_of
 from zcd_schema.planning import guards
 from zcd_schema.planning.apply import Progress, apply_plan
 from zcd_schema.planning.document import Plan, load
@@ -98,7 +99,8 @@ def _apply_fresh(
 ) -> ApplyReport:
     """Under the account's write lock: read it again (stale plans and limits), then write."""
     with writing(connection.target, messages.notify):
-        now = read_live_state(connection.client)
+        # the stale check reads what the plan's changes touch, and what their limits count
+        now = read_live_state(connection.client, families_of({c.kind for c in plan.changes}))
         guards.check_fresh(plan, now)
         guards.check_limits(plan, now)
         if progress is not None:

@@ -11,7 +11,7 @@ from typing import Any
 
 from zcd_schema.commands import Messages
 from zcd_schema.errors import AccountError, GuardError
-from zcd_schema.kinds import KINDS, Kind
+from zcd_schema.kinds import KINDS, Kind, kinds_to_read
 from zcd_schema.kinds.base import LiveState
 from zcd_schema.planning.build import build_plan
 from zcd_schema.planning.document import AccountRef, Plan
@@ -66,13 +66,14 @@ def make_plan(connection: Connection, *, prune: bool, targets: tuple[str, ...]) 
     def records(kind: Kind, key: str) -> Any:
         return read.records_answer(client, kind, key)
 
-    state = read.read_live_state(client)
+    prune = prune or connection.project.settings.prune
+    state = read.read_live_state(client, kinds_to_read(connection.project, prune=prune))
     check_apis(connection.project, state)
     plan = build_plan(
         connection.project,
         state,
         connection.account,
-        prune=prune or connection.project.settings.prune,
+        prune=prune,
         targets=targets,
         records=records,
     )

@@ -61,7 +61,8 @@ def read_live_state(
     ):
         reader = AccountReader(client, inner)
         reads = {kind: outer.submit(kind.read, reader) for kind in wanted}
-        legacy_limits = outer.submit(read_limits, client) if with_limits else None
+        legacy = with_limits and any(kind.legacy for kind in wanted)
+        legacy_limits = outer.submit(read_limits, client) if legacy else None
         for kind, future in reads.items():
             try:
                 found = future.result()  # re-raises a failed read here, in the caller's thread
