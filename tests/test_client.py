@@ -172,13 +172,30 @@ def test_retries_are_bounded_in_time(emulated):
         said.sleep(seconds)
         clock[0] += seconds
 
-    policy = RetryPolicy(attempts=100, total_seconds=50)
+    # rate limits are waited out however often they come, within the run's budget, which the
+    # attempts do not bound
+    policy = RetryPolicy(attempts=2, rate_limit_budget=50)
     with (
         emulated.client(sleep=sleep, clock=lambda: clock[0], retry=policy) as client,
         pytest.raises(ApiError) as caught,
     ):
         client.list(OBJECT_TYPE.collection)
-    assert said.sleeps == [20.0, 20.0] and "no time left" in str(caught.value)
+    assert said.sleeps == [20.0, 20.0] and "40 s of the 50 s retry budget spent" in str(
+        caught.value
+    )
+    assert "--retry-budget" in str(caught.value)
+
+
+def test_a_rate_limit_that_comes_often_is_waited_out_every_time(emulated):
+    """Three requests in four throttled, over a hundred reads: every read ends, none gives up
+    (six 429s in a row on one read used to end the run)."""
+    emulated.faults.throttle = 0.75
+    emulated.faults.retry_after = 1
+    said = Recorder()
+    with emulated.client(sleep=said.sleep, retry=RetryPolicy(attempts=2)) as client:
+        for _ in range(100):
+            client.list(OBJECT_TYPE.collection)
+    assert len(said.sleeps) > 30 and max(said.sleeps) == 1.0
 
 
 def test_backoff_grows_and_is_jittered():
@@ -503,17 +520,59 @@ def test_the_accounts_rate_headers_hold_requests_until_the_reset():
 
 
 def test_a_throttle_without_retry_after_waits_for_a_rate_limit_window():
-    """429s without Retry-After: the backoff adds up to about a minute before giving up."""
+    """429s without Retry-After: the backoff grows to half a minute and goes on until the run's
+    budget is spent (a window of a minute passes within the first five)."""
     said = Recorder()
     client = Client(
         "https://acme.zendesk.com",
         transport=httpx.MockTransport(lambda r: httpx.Response(429, text="Too many requests")),
         sleep=said.sleep,
         seed=1,
+        retry=RetryPolicy(rate_limit_budget=200),
     )
-    with pytest.raises(ApiError):
+    with pytest.raises(ApiError) as caught:
         client.get("/api/sunshine/limits")
-    assert len(said.sleeps) == 5 and 50 <= sum(said.sleeps) <= 95, said.sleeps
+    assert 50 <= sum(said.sleeps[:5]) <= 95, said.sleeps
+    assert len(said.sleeps) > 6 and 170 <= sum(said.sleeps) <= 200, said.sleeps
+    assert "retry budget" in str(caught.value)
+
+
+def test_zendesks_plain_text_rate_limit_is_a_rate_limit_not_a_page():
+    """Zendesk's 429 is plain text; served as text/html it is still a rate limit."""
+    answers = [
+        httpx.Response(
+            429,
+            headers={"Content-Type": "text/html", "Retry-After": "0"},
+            text="Number of allowed API requests per minute exceeded",
+        ),
+        httpx.Response(200, json={"data": []}),
+    ]
+    said = Recorder()
+    client = Client(
+        "https://acme.zendesk.com",
+        transport=httpx.MockTransport(lambda r: answers.pop(0)),
+        sleep=said.sleep,
+        notify=said,
+    )
+    assert client.get("/api/sunshine/limits") == []
+    assert "rate limited (429)" in said.text and "HTML" not in said.text
+    spent = Client(
+        "https://acme.zendesk.com",
+        transport=httpx.MockTransport(
+            lambda r: httpx.Response(
+                429,
+                headers={"Content-Type": "text/html", "Retry-After": "5"},
+                text="Number of allowed API requests per minute exceeded",
+            )
+        ),
+        sleep=said.sleep,
+        retry=RetryPolicy(rate_limit_budget=0),
+    )
+    with pytest.raises(ApiError) as caught:
+        spent.get("/api/sunshine/limits")
+    message = str(caught.value)
+    assert "429 Too Many Requests: Number of allowed API requests per minute exceeded" in message
+    assert "HTML" not in message
 
 
 def test_emulator_rate_limit_is_waited_out(emulator_factory):

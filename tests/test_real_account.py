@@ -187,3 +187,20 @@ def test_an_apply_sends_its_writes_and_the_reads_of_one_plan_and_one_stale_check
     once = sorted(set(reads))
     # the plan reads the account once, the stale check once more: each list twice, no more
     assert sorted(reads) == sorted(once * 2), reads
+
+
+def test_an_apply_under_frequent_rate_limits_completes(zcd, tmp_path):
+    """A fifth of all requests throttled with Retry-After (the local account's faults): the
+    apply waits each out within the run's budget and converges; a budget of 0 gives up with a
+    message that names the budget."""
+    root = tmp_path / "project"
+    root.mkdir()
+    (root / "schema.yaml").write_text(CAR)
+    faults = {"ZCD_EMULATOR_FAULTS": "429=0.2,retry-after=0,seed=7"}
+    applied = zcd("apply", "--project", root, "--yes", env=faults)
+    assert applied.code == 0, applied.out + applied.err
+    assert zcd("plan", "--project", root, "--detailed-exitcode").code == 0
+    (root / "schema.yaml").write_text(CAR.replace("Our fleet", "Every car"))
+    heavy = {"ZCD_EMULATOR_FAULTS": "429=1,retry-after=1"}
+    refused = zcd("plan", "--project", root, "--retry-budget", "0", env=heavy)
+    assert refused.code == 3 and "retry budget" in refused.err, refused.err

@@ -13,6 +13,7 @@ from zcd_schema.cli.base import (
     debug_option,
     messages,
     project_option,
+    retry_budget_option,
     shown_paths,
     url_option,
     use_color,
@@ -47,6 +48,7 @@ from zcd_schema.errors import ExitCode, GuardError
     metavar="N",
     help="Requests at once within each step.",
 )
+@retry_budget_option
 @debug_option
 def apply(
     plan_file: Path | None,
@@ -57,6 +59,7 @@ def apply(
     allow_destroy: bool,
     prune: bool,
     parallelism: int,
+    retry_budget: float,
 ) -> ExitCode:
     """Apply a saved plan exactly (FILE), or plan, show, confirm and apply.
 
@@ -87,7 +90,7 @@ def apply(
         )
         return bool(answer.strip() == "yes")
 
-    request = ApplyRequest(plan_file, account, url, allow_destroy, prune, parallelism)
+    request = ApplyRequest(plan_file, account, url, allow_destroy, prune, parallelism, retry_budget)
     result = apply_project(
         project, request, show=show, confirm=confirm, progress=click.echo, messages=messages()
     )

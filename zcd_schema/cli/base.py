@@ -89,6 +89,19 @@ def account_option(f: F) -> F:
     )(f)
 
 
+def retry_budget_option(f: F) -> F:
+    return click.option(
+        "--retry-budget",
+        "retry_budget",
+        type=click.FloatRange(min=0),
+        default=600.0,
+        show_default=True,
+        metavar="SECONDS",
+        help="How long this run may spend in all waiting out the account's rate limits (429 "
+        "and 503 with Retry-After), however often they come.",
+    )(f)
+
+
 def summary_option(f: F) -> F:
     return click.option(
         "--summary-file",

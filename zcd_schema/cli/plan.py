@@ -13,6 +13,7 @@ from zcd_schema.cli.base import (
     format_option,
     messages,
     project_option,
+    retry_budget_option,
     say,
     shown_paths,
     summary_option,
@@ -77,6 +78,7 @@ from zcd_schema.render.formats import PLAN_FORMATS
     metavar="KEY",
     help="Plan only this key (repeatable); an unknown key is an error.",
 )
+@retry_budget_option
 @summary_option
 @debug_option
 def plan(
@@ -92,6 +94,7 @@ def plan(
     targets: tuple[str, ...],
     summary_file: Path | None,
     base: str | None,
+    retry_budget: float,
 ) -> ExitCode:
     """Validate, read the account(s), and show what apply would change, with the risk of each
     change.
@@ -103,7 +106,16 @@ def plan(
     from zcd_schema.render.plan import RENDERERS, PlanView, plan_error_json, plan_markdown
 
     request = PlanRequest(
-        accounts, all_accounts, url, prune, targets, fail_on, detailed_exitcode, out, base
+        accounts,
+        all_accounts,
+        url,
+        prune,
+        targets,
+        fail_on,
+        detailed_exitcode,
+        out,
+        base,
+        retry_budget,
     )
     try:
         run = plan_accounts(project, request, messages())

@@ -30,6 +30,7 @@ class ApplyRequest:
     allow_destroy: bool = False
     prune: bool = False
     parallelism: int = 4
+    retry_budget: float | None = None  # seconds to wait out rate limits in all; None: default
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,9 @@ def apply_project(
     account, url = request.account, request.url
     if saved is not None:
         account, url = saved_plan_target(saved, validation.project.settings, account, url)
-    with connect(validation, account, url, messages) as connection:
+    with connect(
+        validation, account, url, messages, retry_budget=request.retry_budget
+    ) as connection:
         if saved is not None:
             guards.check_same_account(saved, connection.account)
             plan = saved

@@ -37,13 +37,20 @@ def connect(
     account: str | None,
     url: str | None,
     messages: Messages = Messages(),
+    *,
+    retry_budget: float | None = None,
 ) -> Iterator[Connection]:
     """A valid project (``InvalidProject`` otherwise) and a client for its account, closed
     afterwards."""
     validation = project if isinstance(project, ValidationResult) else valid_project(project)
     declared = validation.project
     target = resolve_target(declared.root, declared.settings, account, url)
-    with open_client(target, notify=messages.notify, log_request=messages.log_request) as client:
+    with open_client(
+        target,
+        notify=messages.notify,
+        log_request=messages.log_request,
+        retry_budget=retry_budget,
+    ) as client:
         yield Connection(declared, validation, target, account_ref(target), client)
 
 

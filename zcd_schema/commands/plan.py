@@ -29,6 +29,7 @@ class PlanRequest:
     detailed_exitcode: bool = False
     out: str | None = None  # a file name; with several accounts it holds {account}
     base: str | None = None  # a git revision: compare the project there with the working tree
+    retry_budget: float | None = None  # seconds to wait out rate limits in all; None: default
 
     @property
     def several(self) -> bool:
@@ -109,7 +110,11 @@ def plan_accounts(root: Path, request: PlanRequest, messages: Messages = Message
             notify = _prefixed(notify, f"[{name}] ")
         try:
             with connect(
-                validation, name, request.url, Messages(notify, messages.log_request)
+                validation,
+                name,
+                request.url,
+                Messages(notify, messages.log_request),
+                retry_budget=request.retry_budget,
             ) as connection:
                 return make_plan(connection, prune=request.prune, targets=request.targets)
         except ZcdError as exc:

@@ -4,6 +4,7 @@ the environment only, and the built-in ``local`` account (the emulator, in-proce
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping
@@ -129,8 +130,12 @@ def open_client(
     log_request: Callable[[str], None] | None = None,
     retry: RetryPolicy | None = None,
     environ: Mapping[str, str] = os.environ,
+    retry_budget: float | None = None,
 ) -> Client:
-    """A client for ``target``; for the local account, with the emulator running in this process."""
+    """A client for ``target``; for the local account, with the emulator running in this process.
+    ``retry_budget`` sets how long the run may spend waiting out rate limits in all."""
+    if retry_budget is not None:
+        retry = dataclasses.replace(retry or RetryPolicy(), rate_limit_budget=retry_budget)
     if target.local_state is None:
         return Client(
             target.url,
@@ -149,9 +154,14 @@ def open_client(
         faults = Faults.parse(environ.get(FAULTS_ENV, ""))
     except FaultSpecError as exc:
         raise UsageError(f"{FAULTS_ENV}: {exc}") from None
-    if faults.active and retry is None:
+    if faults.active and (retry is None or retry_budget is not None):
         # Faults of an in-process emulator are a rehearsal: backing off in real time helps nothing.
-        retry = RetryPolicy(attempts=10, backoff_base=0.01, backoff_cap=0.1)
+        retry = RetryPolicy(
+            attempts=10,
+            backoff_base=0.01,
+            backoff_cap=0.1,
+            rate_limit_budget=retry.rate_limit_budget if retry else 600.0,
+        )
     state = target.local_state
     try:
         prepare_state_dir(state.parent)

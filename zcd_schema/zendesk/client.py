@@ -4,10 +4,13 @@ Everything above this module sees :class:`Client`, :class:`Response` and :class:
 stays inside. Retries follow what Zendesk documents (``zendesk-api.md`` section 2):
 
 * 429 and 503 wait for ``Retry-After`` (seconds or an HTTP date); without it, exponential backoff.
+  However often they come, they are waited out while the run's rate-limit budget
+  (``RetryPolicy.rate_limit_budget``, ``--retry-budget``, 10 minutes by default) lasts: the
+  budget is the time all requests of the client may spend waiting for the account's rate limit.
   A 429 whose message says "exceeded the maximum number of resources" is a storage quota, not a
   throttle: retrying cannot help, so it is raised at once.
-* 500, 502, 504 and transport failures retry with exponential backoff and jitter.
-* Every request is bounded by ``RetryPolicy.attempts`` and ``RetryPolicy.total_seconds``.
+* 500, 502, 504 and transport failures retry with exponential backoff and jitter, bounded by
+  ``RetryPolicy.attempts`` and ``RetryPolicy.total_seconds``.
 
 A request that may have been carried out although its response was lost (a POST answered by a
 500, or whose connection dropped after sending) is never blindly repeated: the caller passes a
@@ -114,6 +117,9 @@ class RetryPolicy:
     # a 429 or 503 without Retry-After: waits long enough for a rate-limit window (a minute) to
     # pass over the attempts (about 5, 10, 20, 30 and 30 s at most, jitter taking up to half)
     throttle_base: float = 5.0
+    # the seconds all requests of a run may spend waiting out rate limits (429, 503), however
+    # many times they come; a throttle does not use up a request's attempts
+    rate_limit_budget: float = 600.0
 
     def backoff(self, retry: int, rng: random.Random, *, throttled: bool = False) -> float:
         """Exponential backoff with equal jitter: half fixed, half random, so waits stay spread."""
@@ -242,6 +248,7 @@ class Client:
         self._counts_lock = threading.Lock()
         self.requests_sent = 0
         self.retries = 0
+        self.throttled_seconds = 0.0  # waited out for rate limits so far, against the budget
         headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
         self._authorization = self.credentials.authorization()
         self._http = httpx.Client(
@@ -365,6 +372,7 @@ class Client:
         shown = self._shown(str(request.url))
         started = self._clock()
         attempt = 0
+        throttles = 0  # answers that said "wait": they do not use up the attempts
         lost = False  # an earlier attempt may have been carried out without us hearing back
         while True:
             attempt += 1
@@ -428,10 +436,11 @@ class Client:
                         f"{self.retry.max_retry_after:.0f} s zcd-schema waits)"
                     )
                     raise error
-                throttle = self._backoff(attempt, throttled=True)
+                throttles += 1
+                throttle = self._backoff(min(throttles, 6), throttled=True)
                 wait = retry_after if retry_after is not None else throttle
                 what = "rate limited" if status == 429 else "service unavailable"
-                self._wait_or_raise(error, wait, started, f"{what} ({status}) on {method} {shown}")
+                self._wait_throttled(error, wait, f"{what} ({status}) on {method} {shown}")
             elif status in _SERVER_ERRORS:
                 if not idempotent:
                     outcome = self._reconcile(reconcile, method, shown, error.message, attempt)
@@ -472,6 +481,23 @@ class Client:
             return None
         self._log(f"{method} {shown} had been carried out; its response was lost")
         return Response(201, {"data": found}, attempt, reconciled=True)
+
+    def _wait_throttled(self, error: ApiError, wait: float, what: str) -> None:
+        """Wait out a rate limit while the run's budget lasts; raise once it would be spent."""
+        budget = self.retry.rate_limit_budget
+        with self._counts_lock:
+            left = budget - self.throttled_seconds
+            if wait > left:
+                error.message += (
+                    f" (the account kept asking to wait: {self.throttled_seconds:.0f} s of the "
+                    f"{budget:.0f} s retry budget spent, {wait:.0f} s more asked; "
+                    "--retry-budget sets it)"
+                )
+                raise error
+            self.throttled_seconds += wait
+            self.retries += 1
+        self._say(f"{what}: retrying in {wait:.1f} s ({left - wait:.0f} s of the budget left)")
+        self._sleep(wait)
 
     def _wait_or_raise(self, error: ApiError, wait: float, started: float, what: str) -> None:
         if error.attempts >= self.retry.attempts:
@@ -650,7 +676,11 @@ def zendesk_message(status: int, content_type: str, body: bytes) -> tuple[str, s
             if isinstance(data.get(name), str) and data[name]:
                 return data[name], None
     text = body.decode("utf-8", "replace")
-    if "html" in content_type.lower() or text.lstrip().startswith("<"):
+    if status == 429:
+        # Zendesk's rate limit answers in plain text ("Number of allowed API requests per
+        # minute exceeded"), whatever type it says it is: a rate limit, never "an HTML page"
+        text = _TAGS.sub(" ", text)
+    elif "html" in content_type.lower() or text.lstrip().startswith("<"):
         title = _TITLE.search(text)
         text = title.group(1) if title else _TAGS.sub(" ", text)
         text = f"{' '.join(text.split())} (an HTML page, not an API answer: is the URL right?)"
