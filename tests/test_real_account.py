@@ -204,3 +204,33 @@ def test_an_apply_under_frequent_rate_limits_completes(zcd, tmp_path):
     heavy = {"ZCD_EMULATOR_FAULTS": "429=1,retry-after=1"}
     refused = zcd("plan", "--project", root, "--retry-budget", "0", env=heavy)
     assert refused.code == 3 and "retry budget" in refused.err, refused.err
+
+
+def test_risk_in_context(apply, account):
+    """A required field on an object the same plan creates is safe (no record can lack it); on
+    an object that exists it stays breaking; a field's deletion says how many records hold it."""
+    import httpx
+
+    recorder, url = account
+    first = apply(
+        CAR.replace(
+            "{type: text, title: Model}", "{type: text, title: Model, required: true}"
+        ).replace('"{{dc.model_title}}"}', '"{{dc.model_title}}", required: true}')
+    )
+    assert "Highest risk: safe" in first.out
+    assert "adds required text field model to car, which this plan creates" in first.out
+    with httpx.Client(base_url=url) as http:
+        for n in range(3):
+            answer = http.post(
+                "/api/v2/custom_objects/car/records",
+                json={"custom_object_record": {"name": f"car {n}", "custom_object_fields": {}}},
+            )
+            assert answer.status_code == 201, answer.text
+    later = CAR.replace("      insured: {type: checkbox, title: Insured, tag: insured}\n", "")
+    later = later.replace(
+        "fields:\n", "fields:\n      vin: {type: text, title: VIN, required: true}\n"
+    )
+    refused = apply(later, code=4)
+    assert "Highest risk: destructive" in refused.out
+    assert "custom object car has 3 records" in refused.out
+    assert "adds required text field vin to car: existing car records do not have it" in refused.out

@@ -58,6 +58,9 @@ class Delta:
     after: dict[str, Any] | None  # the declared content, None for a delete
     differences: tuple[Difference, ...] = ()
     prevent_destroy: bool = False
+    # (kind name, key) of every item the same plan creates: the context of a change's risk (a
+    # required field on an object created with it leaves no record without a value)
+    created: frozenset[tuple[str, str]] = frozenset()
 
 
 # -- what a diagram draws (graph, and the plan comment's diagram) ----------------------------------

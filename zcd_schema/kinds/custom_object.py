@@ -735,6 +735,24 @@ class CustomObjectFieldKind(Kind):
     def limit_key_for(self, key: str) -> str:
         return f"fields:{_split(key)[0]}"
 
+    # records: a destructive change to a field says how many records hold its data
+    def records_query(self, key: str) -> tuple[str, dict[str, Any]]:
+        return _path(_split(key)[0], "records", "count"), {}
+
+    def records_note(self, delta: Delta, answer: Any) -> tuple[str | None, str | None]:
+        obj = _split(delta.key)[0]
+        count = (answer.get("count") or {}).get("value") if isinstance(answer, dict) else None
+        if isinstance(count, int) and not isinstance(count, bool) and count >= 0:
+            return _records_line(obj, count), None
+        return f"custom object {obj} has an unknown number of records", None
+
+    def is_records_reason(self, key: str, text: str) -> bool:
+        obj = re.escape(_split(key)[0])
+        return (
+            re.fullmatch(rf"custom object {obj} has ([\d,]+|an unknown number of) records?", text)
+            is not None
+        )
+
     def references(self, content: dict[str, Any]) -> list[tuple[Kind, str]]:
         target = content.get("target")
         if (
@@ -750,6 +768,12 @@ class CustomObjectFieldKind(Kind):
         obj, field = _split(delta.key)
         if delta.action == "create":
             after = delta.after or {}
+            if after.get("required") and (CUSTOM_OBJECT.name, obj) in delta.created:
+                reason = (
+                    f"adds required {after.get('type')} field {field} to {obj}, which this plan "
+                    "creates: no record can lack it"
+                )
+                return SAFE, (reason,)
             if after.get("required"):
                 reason = (
                     f"adds required {after.get('type')} field {field} to {obj}: "

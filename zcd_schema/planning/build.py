@@ -4,6 +4,7 @@ declaration. Reads (through the records question) and never writes."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 from zcd_schema.errors import UsageError
@@ -37,7 +38,10 @@ def build_plan(
     comparison = diff.compare(project, live, prune=prune, targets=targets)
     if targets:
         _check_targets_are_whole(comparison, diff.compare(project, live, prune=prune), live)
-    classified = [(delta, *risk.classify(delta)) for delta in comparison.deltas]
+    created = created_items(comparison.deltas)
+    classified = [
+        (delta, *risk.classify(replace(delta, created=created))) for delta in comparison.deltas
+    ]
     notes = risk.records_notes([(delta, level) for delta, level, _ in classified], records)
     changes = []
     for delta, level, reasons in classified:
@@ -66,12 +70,18 @@ def build_plan(
     )
 
 
+def created_items(deltas: Iterable[Delta]) -> frozenset[tuple[str, str]]:
+    """(kind name, key) of every item a plan's changes create."""
+    return frozenset((d.kind.name, d.key) for d in deltas if d.action == "create")
+
+
 def rejudge(
     kind: Kind,
     key: str,
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
     prevent_destroy: bool = False,
+    created: frozenset[tuple[str, str]] = frozenset(),
 ) -> tuple[str, str, tuple[str, ...]] | None:
     """(action, risk, reasons) of a change, from its contents alone; None when nothing changes."""
     if before is None:
@@ -87,7 +97,7 @@ def rejudge(
         if not differences:
             return None
     level, reasons = risk.classify(
-        Delta(kind, key, action, before, after, differences, prevent_destroy)
+        Delta(kind, key, action, before, after, differences, prevent_destroy, created)
     )
     return action, level, reasons
 

@@ -107,8 +107,9 @@ def check_recorded(plan: Plan) -> None:
     from its ``before`` and ``after``, and ``before`` must be what its live fingerprint says. A
     change whose recorded values disagree refuses the whole plan, before any request."""
     wrong = []
+    created = frozenset((c.kind.name, c.key) for c in plan.changes if c.action == "create")
     for change in plan.changes:
-        problem = _disagreement(change)
+        problem = _disagreement(change, created)
         if problem is not None:
             wrong.append(f"{change.label}: {problem}")
     if wrong:
@@ -118,13 +119,15 @@ def check_recorded(plan: Plan) -> None:
         )
 
 
-def _disagreement(change: Change) -> str | None:
+def _disagreement(change: Change, created: frozenset[tuple[str, str]]) -> str | None:
     if change.before is None and change.after is None:
         return "it has neither a before nor an after"
     before = _item(change.key, change.before)
     if fingerprint(change.kind, before, change.after) != change.live_fingerprint:
         return "its before is not the live object its fingerprint names"
-    judged = rejudge(change.kind, change.key, change.before, change.after, change.prevent_destroy)
+    judged = rejudge(
+        change.kind, change.key, change.before, change.after, change.prevent_destroy, created
+    )
     if judged is None:
         return "its before and after are the same"
     action, level, reasons = judged
