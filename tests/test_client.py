@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import itertools
+import json
 import socket
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -692,3 +693,42 @@ def test_a_lost_create_that_shows_up_late_is_not_a_conflict():
     )
     created = AccountApi(client).create(OBJECT_TYPE, product())
     assert created == item
+
+
+def test_an_answer_larger_than_the_cap_is_refused_naming_the_endpoint():
+    big = json.dumps({"data": ["x" * 1000] * 200}).encode()
+    client = Client(
+        "https://acme.zendesk.com",
+        transport=httpx.MockTransport(lambda r: httpx.Response(200, content=big)),
+        max_answer_bytes=100_000,
+    )
+    with pytest.raises(ApiError) as caught:
+        client.get("/api/v2/custom_objects")
+    assert "GET /api/v2/custom_objects" in str(caught.value)
+    assert "larger than 100,000 bytes; refused unread" in str(caught.value)
+
+
+def test_an_answer_that_never_ends_meets_the_attempts_deadline():
+    """A server that trickles its answer: each attempt ends at its deadline, and is retried as a
+    timeout, within the request's bounds."""
+    clock = [0.0]
+
+    class Trickle(httpx.SyncByteStream):
+        def __iter__(self):
+            for _ in range(1000):
+                clock[0] += 1.0  # a second a byte
+                yield b" "
+
+    said = Recorder()
+    client = Client(
+        "https://acme.zendesk.com",
+        transport=httpx.MockTransport(lambda r: httpx.Response(200, stream=Trickle())),
+        clock=lambda: clock[0],
+        sleep=said.sleep,
+        answer_seconds=30,
+        retry=RetryPolicy(attempts=2),
+    )
+    with pytest.raises(ApiError) as caught:
+        client.get("/api/v2/custom_objects")
+    assert "no whole answer within 30 s" in str(caught.value)
+    assert 30 <= clock[0] < 100  # two attempts of about 30 s, not 1,000 s

@@ -211,7 +211,7 @@ def test_risk_in_context(apply, account):
     an object that exists it stays breaking; a field's deletion says how many records hold it."""
     import httpx
 
-    recorder, url = account
+    _, url = account
     first = apply(
         CAR.replace(
             "{type: text, title: Model}", "{type: text, title: Model, required: true}"
@@ -234,3 +234,36 @@ def test_risk_in_context(apply, account):
     assert "Highest risk: destructive" in refused.out
     assert "custom object car has 3 records" in refused.out
     assert "adds required text field vin to car: existing car records do not have it" in refused.out
+
+
+def test_user_fields_are_read_past_the_first_offset_page(zcd, tmp_path, emulator_factory):
+    """Zendesk pages user and organization fields by offset (next_page): an account holding
+    hundreds of them still has its lookups found, on the last page as on the first."""
+    served = emulator_factory(served=True)
+    with served.http() as http:
+        created = http.post(
+            "/api/v2/custom_objects",
+            json={"custom_object": {"key": "car", "title": "Car", "title_pluralized": "Cars"}},
+        )
+        assert created.status_code == 201
+        for n in range(230):
+            answer = http.post(
+                "/api/v2/user_fields",
+                json={"user_field": {"key": f"text_{n}", "type": "text", "title": f"Text {n}"}},
+            )
+            assert answer.status_code == 201, answer.text
+        lookup = {
+            "key": "car",
+            "type": "lookup",
+            "title": "Car",
+            "relationship_target_type": "zen:custom_object:car",
+        }
+        assert http.post("/api/v2/user_fields", json={"user_field": lookup}).status_code == 201
+        first = http.get("/api/v2/user_fields").json()
+    assert len(first["user_fields"]) == 100 and first["next_page"] and first["count"] == 231
+    out = tmp_path / "imported"
+    imported = zcd("import", "--project", tmp_path, "--url", served.url, "--out", out)
+    assert imported.code == 0, imported.err
+    assert "car:" in (out / "user_fields.yaml").read_text()
+    planned = zcd("plan", "--project", out, "--url", served.url, "--detailed-exitcode")
+    assert planned.code == 0, planned.out

@@ -796,14 +796,27 @@ class PeopleFieldsApi:
         return f"{self.resource}_field"
 
     def list_fields(self, request: Any) -> tuple[int, Any]:
+        """Offset pages, as Zendesk pages these lists: ``per_page`` (at most 100) and ``page``,
+        with ``next_page`` and ``previous_page`` the URLs of the pages around, null at the ends
+        (an account may hold hundreds of user fields)."""
         with self.store.transaction():
             fields = self.objects._fields(self.owner)
         fields.sort(key=lambda f: (f.get("position", 0), f["id"]))
-        # one page: Zendesk pages these by offset (next_page), which a short list never needs
+        size = _page_size(request.arg("per_page"))
+        try:
+            page = max(1, int(request.arg("page") or 1))
+        except ValueError:
+            page = 1
+        start = (page - 1) * size
+        collection = f"{request.base}/api/v2/{self.resource}_fields.json"
+
+        def link(number: int) -> str:
+            return f"{collection}?{urlencode({'page': number, 'per_page': size})}"
+
         return 200, {
-            f"{self.envelope}s": fields,
-            "next_page": None,
-            "previous_page": None,
+            f"{self.envelope}s": fields[start : start + size],
+            "next_page": link(page + 1) if start + size < len(fields) else None,
+            "previous_page": link(page - 1) if page > 1 else None,
             "count": len(fields),
         }
 

@@ -46,6 +46,8 @@ REDACTED = "[redacted]"
 MAX_PAGES = 10_000  # a links.next chain longer than this is a server bug, not data
 PACE_MARGIN = 1.05
 MAX_EMPTY_PAGES = 3  # empty pages in a row that still link to another: a server bug
+MAX_ANSWER_BYTES = 64 * 1024 * 1024  # an answer larger than this, decompressed, is refused
+ANSWER_SECONDS = 120.0  # the longest one attempt may take, from sending to the answer's end
 _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 _RETRY_AFTER = frozenset({429, 503})
 _SERVER_ERRORS = frozenset({500, 502, 504})
@@ -223,6 +225,8 @@ class Client:
         clock: Callable[[], float] = time.monotonic,
         seed: int | None = None,
         on_close: Callable[[], None] | None = None,
+        answer_seconds: float = ANSWER_SECONDS,
+        max_answer_bytes: int = MAX_ANSWER_BYTES,
     ) -> None:
         problem = url_problem(base_url)
         if problem and transport is None:
@@ -235,6 +239,8 @@ class Client:
                 "can carry; set each to the credential alone (the values are not shown here)"
             )
         self.retry = retry or RetryPolicy()
+        self.answer_seconds = answer_seconds
+        self.max_answer_bytes = max_answer_bytes
         self._secrets = self.credentials.secrets()
         self._notify = notify
         self._on_close = on_close
@@ -330,7 +336,11 @@ class Client:
             yield from body[envelope]
             links = body.get("links") if isinstance(body.get("links"), dict) else {}
             following = links.get("next") if links else None
-            if not following:
+            if not following and "links" not in body:
+                # offset pagination (user and organization fields): "next_page" is the URL of
+                # the next page, null on the last
+                following = body.get("next_page")
+            if not following or not isinstance(following, str):
                 return
             empty = 0 if body[envelope] else empty + 1
             if empty >= MAX_EMPTY_PAGES:
@@ -386,8 +396,11 @@ class Client:
             try:
                 with self._counts_lock:
                     self.requests_sent += 1
-                response = self._http.send(request)
-                body = response.read()
+                response = self._http.send(request, stream=True)
+                try:
+                    body = self._read_answer(response, sent_at, method, shown)
+                finally:
+                    response.close()
             except httpx.TransportError as exc:
                 reached = not isinstance(
                     exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
@@ -457,6 +470,31 @@ class Client:
                 raise error
 
     # -- internals ----------------------------------------------------------------------------
+
+    def _read_answer(
+        self, response: httpx.Response, sent_at: float, method: str, shown: str
+    ) -> bytes:
+        """The whole answer, decompressed: refused past ``max_answer_bytes`` (naming the
+        endpoint), and a transport timeout past ``answer_seconds`` since the request left (a
+        server trickling bytes never holds a run for ever)."""
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in response.iter_bytes():
+            size += len(chunk)
+            if size > self.max_answer_bytes:
+                raise ApiError(
+                    f"the answer is larger than {_size(self.max_answer_bytes)}; refused unread",
+                    method=method,
+                    path=shown,
+                    status=response.status_code,
+                )
+            if self._clock() - sent_at > self.answer_seconds:
+                raise httpx.ReadTimeout(
+                    f"no whole answer within {self.answer_seconds:.0f} s",
+                    request=response.request,
+                )
+            chunks.append(chunk)
+        return b"".join(chunks)
 
     def _reconcile(
         self,
@@ -572,6 +610,12 @@ class Client:
     def _say(self, line: str) -> None:
         if self._notify is not None:
             self._notify(self.redact(line))
+
+
+def _size(count: int) -> str:
+    if count >= 1024 * 1024 and count % (1024 * 1024) == 0:
+        return f"{count // (1024 * 1024)} MiB"
+    return f"{count:,} bytes"
 
 
 def _json(body: bytes) -> Any:
